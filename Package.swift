@@ -1,0 +1,123 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layout (see docs/architecture.md): pure modules import NIOCore at most; only RondoServer,
+// RondoBench and the `rondo` executable touch real sockets (NIOPosix).
+let package = Package(
+    name: "rondo",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rondo", targets: ["rondo"]),
+        .library(name: "RondoCore", targets: ["RondoCore"]),
+        .library(name: "RondoProtocol", targets: ["RondoProtocol"]),
+        .library(name: "RondoStorage", targets: ["RondoStorage"]),
+        .library(name: "RondoCompression", targets: ["RondoCompression"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(
+            name: "RondoCompression",
+            dependencies: ["CLZ4", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(name: "RondoCore"),
+        .target(
+            name: "RondoProtocol",
+            dependencies: ["RondoCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "RondoStorage",
+            dependencies: [
+                "RondoCore", "RondoCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RondoEngine",
+            dependencies: [
+                "RondoCore", "RondoProtocol", "RondoStorage", "RondoCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RondoServer",
+            dependencies: [
+                "RondoCore", "RondoProtocol", "RondoStorage", "RondoEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "RondoBench",
+            dependencies: [
+                "RondoCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "rondo",
+            dependencies: [
+                "RondoCore", "RondoServer", "RondoBench", "RondoStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "RondoCoreTests", dependencies: ["RondoCore"]),
+        .testTarget(
+            name: "RondoCompressionTests",
+            dependencies: ["RondoCompression", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "RondoProtocolTests",
+            dependencies: [
+                "RondoProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoStorageTests",
+            dependencies: ["RondoStorage", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "RondoEngineTests",
+            dependencies: [
+                "RondoEngine", "RondoProtocol", "RondoStorage", "RondoCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoServerTests",
+            dependencies: [
+                "RondoServer", "RondoProtocol", "RondoStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoIntegrationTests",
+            dependencies: ["RondoCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

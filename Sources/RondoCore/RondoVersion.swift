@@ -1,0 +1,33 @@
+/// The one place that names this build's software version (semantic versioning).
+/// `RELEASES` at the repository root records the commit of every released version.
+public enum RondoVersion {
+    public static let current = SemanticVersion(major: 0, minor: 1, patch: 0)
+}
+
+public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var major: Int
+    public var minor: Int
+    public var patch: Int
+
+    public init(major: Int, minor: Int, patch: Int) {
+        self.major = major
+        self.minor = minor
+        self.patch = patch
+    }
+
+    /// Parses `MAJOR.MINOR.PATCH`; returns nil for anything else.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3,
+            let major = Int(parts[0]), let minor = Int(parts[1]), let patch = Int(parts[2]),
+            major >= 0, minor >= 0, patch >= 0
+        else { return nil }
+        self.init(major: major, minor: minor, patch: patch)
+    }
+
+    public var description: String { "\(major).\(minor).\(patch)" }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        (lhs.major, lhs.minor, lhs.patch) < (rhs.major, rhs.minor, rhs.patch)
+    }
+}
