@@ -78,7 +78,7 @@ public enum LZ4 {
                     Int32(compressedCount),
                     Int32(declared)
                 )
-                return max(Int(n), 0) == Int(n) ? Int(n) : 0
+                return n > 0 ? Int(n) : 0
             }
         }
         // LZ4_decompress_safe returns a negative number for malformed input; the closure above

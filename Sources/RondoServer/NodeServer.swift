@@ -1,0 +1,141 @@
+import Logging
+import NIOCore
+import NIOExtras
+import NIOPosix
+import RondoEngine
+import RondoProtocol
+import RondoStorage
+import ServiceLifecycle
+
+/// The memcached listener of one node, as a swift-service-lifecycle `Service`.
+///
+/// Lifecycle: bind → serve (plus the periodic expiry sweep) → on graceful shutdown stop accepting,
+/// let every connection finish the requests it already received (`ChannelShouldQuiesceEvent`),
+/// then close; connections still open after `drainTimeout` are closed by force. Rolling upgrades
+/// rely on this drain: a node leaving the cluster must not drop requests it acknowledged reading.
+public final class NodeServer: Service, Sendable {
+    private let configuration: NodeServerConfiguration
+    private let engine: CommandEngine
+    private let store: ItemStore
+    private let counters: NodeCounters
+    private let limits: ProtocolLimits
+    private let group: MultiThreadedEventLoopGroup
+    private let logger: Logger
+    private let bound: EventLoopPromise<SocketAddress>
+
+    public init(
+        configuration: NodeServerConfiguration,
+        engine: CommandEngine,
+        store: ItemStore,
+        counters: NodeCounters,
+        limits: ProtocolLimits,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.engine = engine
+        self.store = store
+        self.counters = counters
+        self.limits = limits
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        self.logger = logger
+        self.bound = group.next().makePromise(of: SocketAddress.self)
+    }
+
+    /// Completes with the listening address once bound (fails if binding failed).
+    public var boundAddress: EventLoopFuture<SocketAddress> { bound.futureResult }
+
+    public func run() async throws {
+        do {
+            try await serve()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+    }
+
+    private func serve() async throws {
+        let quiesce = ServerQuiescingHelper(group: group)
+        let channel: any Channel
+        do {
+            channel = try await makeBootstrap(quiesce: quiesce)
+                .bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            bound.fail(error)
+            logger.error("cannot listen", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)", "error": "\(error)"])
+            throw error
+        }
+        let address = channel.localAddress!
+        bound.succeed(address)
+        logger.info("listening", metadata: ["address": "\(address)", "threads": "\(configuration.threads)", "max_connections": "\(configuration.maxConnections)"])
+
+        // Completed once every connection has finished (or the drain timed out). The server channel
+        // itself closes at the start of the drain, so its closeFuture is not the end of serving.
+        let drained = group.next().makePromise(of: Void.self)
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { tasks in
+                tasks.addTask { await self.sweepExpiredItems() }
+                try await drained.futureResult.get()
+                tasks.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.drain(quiesce: quiesce, completing: drained)
+        }
+        logger.info("stopped", metadata: ["address": "\(address)", "open_connections": "\(counters.currentConnections)"])
+    }
+
+    private func makeBootstrap(quiesce: ServerQuiescingHelper) -> ServerBootstrap {
+        let engine = self.engine
+        let counters = self.counters
+        let limits = self.limits
+        let maxConnections = configuration.maxConnections
+        return ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: Int32(configuration.backlog))
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard ConnectionAdmission.admit(channel, counters: counters, maxConnections: maxConnections) else { return }
+                    try channel.pipeline.syncOperations.addMemcachedServerHandlers(engine: engine, limits: limits)
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+    }
+
+    /// Stops accepting and asks every connection to finish; force-closes after the drain timeout.
+    private func drain(quiesce: ServerQuiescingHelper, completing drained: EventLoopPromise<Void>) {
+        logger.info("draining connections", metadata: ["open": "\(counters.currentConnections)", "timeout": "\(configuration.drainTimeout)"])
+        let loop = group.next()
+        let quiesced = loop.makePromise(of: Void.self)
+        quiesce.initiateShutdown(promise: quiesced)
+        // Both callbacks run on `loop`, so a loop-bound flag decides which one finishes the drain.
+        let finished = NIOLoopBoundBox(false, eventLoop: loop)
+        let timeout = loop.scheduleTask(in: configuration.drainTimeout) { [logger] in
+            guard !finished.value else { return }
+            finished.value = true
+            logger.warning("drain timeout: closing remaining connections")
+            drained.succeed(())
+        }
+        quiesced.futureResult.whenComplete { _ in
+            timeout.cancel()
+            guard !finished.value else { return }
+            finished.value = true
+            drained.succeed(())
+        }
+    }
+
+    /// Expired items are removed lazily on access; this bounded sweep reclaims the ones nobody reads.
+    private func sweepExpiredItems() async {
+        let interval = Duration.nanoseconds(configuration.sweepInterval.nanoseconds)
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            store.sweepExpired(maxItems: configuration.sweepMaxItems)
+        }
+    }
+}
