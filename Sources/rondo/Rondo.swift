@@ -5,6 +5,7 @@ import RondoCore
 struct Rondo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rondo: a distributed, memcached-compatible key-value store.",
-        version: RondoVersion.current.description
+        version: RondoVersion.current.description,
+        subcommands: [BenchCommand.self]
     )
 }
