@@ -1,17 +1,33 @@
 import NIOCore
 
-/// Passes decoded replies and channel events to the connection that owns the channel.
+/// Decodes replies and passes them, and channel events, to the connection that owns the channel.
+///
+/// Decodes in place with `NIOSingleStepByteToMessageProcessor` rather than a `ByteToMessageHandler`
+/// in front: each reply then reaches the connection as a plain value, without being boxed into
+/// `NIOAny` and cast back, which at a few hundred thousand replies a second is measurable.
 final class BenchResponseHandler: ChannelInboundHandler {
-    typealias InboundIn = MemcachedResponse
+    typealias InboundIn = ByteBuffer
 
     private let connection: BenchConnection
+    private let processor: NIOSingleStepByteToMessageProcessor<MemcachedResponseDecoder>
 
-    init(connection: BenchConnection) {
+    init(connection: BenchConnection, valueBytesMax: Int) {
         self.connection = connection
+        // A whole VALUE frame may sit in the buffer; more than that unanswered means a broken peer.
+        processor = NIOSingleStepByteToMessageProcessor(
+            MemcachedResponseDecoder(valueBytesMax: valueBytesMax),
+            maximumBufferSize: valueBytesMax + 2 * MemcachedResponseDecoder.lineLengthMax
+        )
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        connection.receive(unwrapInboundIn(data))
+        do {
+            try processor.process(buffer: unwrapInboundIn(data)) { response in
+                connection.receive(response)
+            }
+        } catch {
+            errorCaught(context: context, error: error)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
