@@ -26,6 +26,8 @@ final class BenchConnection {
     private var wakeUp: (deadline: NIODeadline, task: Scheduled<Void>)?
     private var timeoutCheck: Scheduled<Void>?
     private var outbound: ByteBuffer?
+    /// Why the current channel is closing, for the one line reported when it has closed.
+    private var closeReason: String?
 
     init(index: Int, server: ServerAddress, eventLoop: any EventLoop, settings: BenchConnectionSettings, recorder: LoopRecorder) {
         self.index = index
@@ -147,11 +149,14 @@ final class BenchConnection {
         if error is MemcachedResponseDecoderError {
             recorder.recordLost(.protocolViolation)
         }
-        settings.reportProblem("connection \(index) to \(server): \(error)")
+        closeReason = closeReason ?? "\(error)"
     }
 
     func channelDidClose(_ channel: any Channel) {
         guard isCurrent(channel) else { return }
+        // One line per lost connection, not per failed reconnect: a dead server must not flood stderr.
+        settings.reportProblem("connection \(index) to \(server) closed: \(closeReason ?? "by the server"); reconnecting")
+        closeReason = nil
         abandonInFlight(now: .now())
         timeoutCheck?.cancel()
         timeoutCheck = nil
@@ -207,7 +212,7 @@ final class BenchConnection {
 
     private func dropConnection(reason: String) {
         guard case .connected(let channel) = state else { return }
-        settings.reportProblem("connection \(index) to \(server): closing: \(reason)")
+        closeReason = reason
         abandonInFlight(now: .now())
         channel.close(promise: nil)
     }

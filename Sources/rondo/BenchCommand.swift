@@ -25,10 +25,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Requests in flight per connection (1...\(BenchConfiguration.Limits.pipelineDepthMax)).")
     var pipeline: Int = 1
 
-    @Option(help: "Seconds of measured load, after the warmup.")
+    @Option(help: "Seconds of measured load, after the warmup (0.1...\(Int(BenchConfiguration.Limits.durationSecondsMax))).")
     var duration: Double = 10
 
-    @Option(help: "Seconds of load before measuring starts; excluded from the results.")
+    @Option(help: "Seconds of load before measuring starts (0...\(Int(BenchConfiguration.Limits.warmupSecondsMax))); excluded from the results.")
     var warmup: Double = 0
 
     @Option(name: .customLong("get-ratio"), help: "Fraction of operations that are gets (0...1); the rest are sets.")
