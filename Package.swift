@@ -117,6 +117,14 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "RondoBenchTests",
+            dependencies: [
+                "RondoBench",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "RondoIntegrationTests",
             dependencies: ["RondoCore"]
         ),

@@ -6,6 +6,6 @@ struct Rondo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rondo: a distributed, memcached-compatible key-value store.",
         version: RondoVersion.current.description,
-        subcommands: [NodeCommand.self]
+        subcommands: [NodeCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,53 @@
+/// What `--json` writes: how the run was set up, the summary, and the per-second timeline.
+public struct BenchReport: Sendable, Codable {
+    public struct Setup: Sendable, Codable {
+        public var servers: [String]
+        public var connections: Int
+        public var pipeline: Int
+        public var durationSeconds: Double
+        public var warmupSeconds: Double
+        public var getRatio: Double
+        public var keys: Int
+        public var keyDistribution: String
+        public var seed: UInt64
+        public var valueSizeBytes: Int
+        /// nil for a closed-loop run.
+        public var rateOpsPerSecond: Double?
+        public var prefill: Bool
+        public var timeoutMilliseconds: Int
+        public var threads: Int
+
+        public init(_ configuration: BenchConfiguration) {
+            servers = configuration.servers.map(\.description)
+            connections = configuration.connections
+            pipeline = configuration.pipelineDepth
+            durationSeconds = configuration.durationSeconds
+            warmupSeconds = configuration.warmupSeconds
+            getRatio = configuration.getRatio
+            keys = configuration.keyCount
+            switch configuration.keyDistribution {
+            case .uniform: keyDistribution = "uniform"
+            case .zipf(let exponent): keyDistribution = "zipf(s=\(exponent))"
+            }
+            seed = configuration.seed
+            valueSizeBytes = configuration.valueSizeBytes
+            rateOpsPerSecond = configuration.targetOpsPerSecond
+            prefill = configuration.prefill
+            timeoutMilliseconds = configuration.requestTimeoutMilliseconds
+            threads = configuration.eventLoopThreads
+        }
+    }
+
+    public var setup: Setup
+    /// Errors and timeouts of the prefill phase; its latencies are not part of the results.
+    public var prefillProblems: ErrorCounts?
+    public var summary: BenchSummary
+    public var timeline: [TimelineEntry]
+
+    public init(setup: Setup, prefillProblems: ErrorCounts?, summary: BenchSummary, timeline: [TimelineEntry]) {
+        self.setup = setup
+        self.prefillProblems = prefillProblems
+        self.summary = summary
+        self.timeline = timeline
+    }
+}

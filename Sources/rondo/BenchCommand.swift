@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import RondoBench
+
+/// `rondo bench`: drives memcached-protocol servers with a configurable get/set load and reports
+/// throughput and latency.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Load-test memcached-protocol servers (rondo nodes or memcached) and report throughput and latency.",
+        discussion: """
+            Closed loop by default: every connection keeps --pipeline requests in flight. With --rate the \
+            load is open loop: requests follow a fixed schedule and latency counts from the intended send \
+            time, so a server stall shows up in full instead of being hidden by a stalled client.
+            Exits non-zero when a server cannot be reached at start.
+            """
+    )
+
+    @Option(help: "Comma-separated host:port list; connections are spread over them round-robin.")
+    var servers: String = "127.0.0.1:11211"
+
+    @Option(help: "Number of TCP connections (1...\(BenchConfiguration.Limits.connectionsMax)).")
+    var connections: Int = 50
+
+    @Option(help: "Requests in flight per connection (1...\(BenchConfiguration.Limits.pipelineDepthMax)).")
+    var pipeline: Int = 1
+
+    @Option(help: "Seconds of measured load, after the warmup (0.1...\(Int(BenchConfiguration.Limits.durationSecondsMax))).")
+    var duration: Double = 10
+
+    @Option(help: "Seconds of load before measuring starts (0...\(Int(BenchConfiguration.Limits.warmupSecondsMax))); excluded from the results.")
+    var warmup: Double = 0
+
+    @Option(name: .customLong("get-ratio"), help: "Fraction of operations that are gets (0...1); the rest are sets.")
+    var getRatio: Double = 0.9
+
+    @Option(help: "Number of distinct keys (1...\(BenchConfiguration.Limits.keyCountMax)).")
+    var keys: Int = 100_000
+
+    @Option(name: .customLong("key-prefix"), help: "Prefix of every key; the key index follows it in decimal.")
+    var keyPrefix: String = "key:"
+
+    @Option(name: .customLong("key-distribution"), help: "How keys are chosen: uniform or zipf.")
+    var keyDistribution: KeyDistributionName = .uniform
+
+    @Option(name: .customLong("zipf-s"), help: "Zipf exponent s for --key-distribution zipf; larger is more skewed.")
+    var zipfS: Double = 0.99
+
+    @Option(help: "Random seed; the same seed repeats the same operation sequence per connection.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("value-size"), help: "Bytes per value written by set (0...\(BenchConfiguration.Limits.valueSizeBytesMax)).")
+    var valueSize: Int = 100
+
+    @Option(help: "Target total ops/s for an open-loop run; omit for closed loop.")
+    var rate: Double?
+
+    @Flag(help: "Set every key once before the measured run, so gets hit.")
+    var prefill: Bool = false
+
+    @Option(help: "Write the summary and a per-second timeline as JSON to this file.")
+    var json: String?
+
+    @Option(name: .customLong("timeout-ms"), help: "Per-request timeout in milliseconds; a timed-out connection is reopened.")
+    var timeoutMs: Int = 1_000
+
+    @Option(help: "Event-loop threads of the load generator (default: one per core, at most one per connection).")
+    var threads: Int?
+
+    enum KeyDistributionName: String, ExpressibleByArgument, CaseIterable {
+        case uniform
+        case zipf
+    }
+
+    var benchConfiguration: BenchConfiguration {
+        get throws {
+            BenchConfiguration(
+                servers: try ServerAddress.parseList(servers),
+                connections: connections,
+                pipelineDepth: pipeline,
+                durationSeconds: duration,
+                warmupSeconds: warmup,
+                getRatio: getRatio,
+                keyCount: keys,
+                keyPrefix: keyPrefix,
+                keyDistribution: keyDistribution == .zipf ? .zipf(exponent: zipfS) : .uniform,
+                seed: seed,
+                valueSizeBytes: valueSize,
+                targetOpsPerSecond: rate,
+                prefill: prefill,
+                requestTimeoutMilliseconds: timeoutMs,
+                eventLoopThreads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, connections))
+            )
+        }
+    }
+
+    func validate() throws {
+        do {
+            try benchConfiguration.validate()
+        } catch let error as BenchConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() async throws {
+        let runner = BenchRunner(configuration: try benchConfiguration) { problem in
+            Self.printError(problem)
+        }
+        let report: BenchReport
+        do {
+            report = try await runner.run()
+        } catch let error as BenchError {
+            Self.printError("rondo bench: \(error)")
+            throw ExitCode.failure
+        }
+        print(report.text)
+        let errors = report.summary.errors.total + report.summary.timeouts
+        if errors > 0 {
+            Self.printError("rondo bench: \(report.summary.errors.total) errors and \(report.summary.timeouts) timeouts during the run")
+        }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+            print("  json       \(json)")
+        }
+    }
+
+    private static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
