@@ -1,0 +1,128 @@
+import NIOCore
+import XCTest
+
+@testable import RondoStorage
+
+final class MemoryLimitTests: XCTestCase {
+    /// Every item in these tests: two-byte key, four-byte value.
+    private let itemBytes = accounted(key: "k1", value: "vvvv")
+
+    private func put(_ store: ItemStore, _ key: String) -> StoreOutcome {
+        store.store(bytes(key), value: bytes("vvvv"), flags: 0, expiresAt: 0, mode: .set)
+    }
+
+    func testAccountingCountsKeyValueAndOverheadExactly() {
+        let (store, _) = makeStore()
+        _ = store.store(bytes("key"), value: bytes("value"), flags: 0, expiresAt: 0, mode: .set)
+        XCTAssertEqual(store.stats().bytes, 3 + 5 + ItemStore.perItemOverheadBytes)
+        _ = store.store(bytes("key"), value: bytes("longer value"), flags: 0, expiresAt: 0, mode: .set)
+        XCTAssertEqual(store.stats().bytes, 3 + 12 + ItemStore.perItemOverheadBytes)
+        _ = store.store(bytes("key"), value: bytes("!"), flags: 0, expiresAt: 0, mode: .append)
+        XCTAssertEqual(store.stats().bytes, 3 + 13 + ItemStore.perItemOverheadBytes)
+        _ = store.store(bytes("other"), value: bytes(""), flags: 0, expiresAt: 0, mode: .set)
+        XCTAssertEqual(store.stats().bytes, 3 + 13 + 5 + 2 * ItemStore.perItemOverheadBytes)
+        XCTAssertEqual(store.stats().limitBytes, 64 << 20)
+        _ = store.delete(bytes("key"))
+        XCTAssertEqual(store.stats().bytes, 5 + ItemStore.perItemOverheadBytes)
+        assertConsistent(store)
+    }
+
+    func testOutOfMemoryWithoutEviction() {
+        let (store, _) = makeStore(memoryLimitBytes: 3 * itemBytes, eviction: .none)
+        for key in ["k1", "k2", "k3"] {
+            XCTAssertNotNil(put(store, key).cas)
+        }
+        XCTAssertEqual(put(store, "k4"), .outOfMemory)
+        XCTAssertNotNil(put(store, "k2").cas, "a same-size replacement needs no new memory")
+        XCTAssertEqual(
+            store.store(bytes("k2"), value: bytes("vvvvv"), flags: 0, expiresAt: 0, mode: .set), .outOfMemory)
+        XCTAssertEqual(text(store.get(bytes("k2"))), "vvvv", "a failed store leaves the old value")
+        let stats = store.stats()
+        XCTAssertEqual(stats.bytes, 3 * itemBytes)
+        XCTAssertEqual(stats.currentItems, 3)
+        XCTAssertEqual(stats.evictions, 0)
+        assertConsistent(store)
+    }
+
+    func testWithoutEvictionExpiredItemsAtTheTailAreReclaimed() {
+        let (store, clock) = makeStore(memoryLimitBytes: 2 * itemBytes, eviction: .none, vnodeCount: 1)
+        _ = store.store(bytes("k1"), value: bytes("vvvv"), flags: 0, expiresAt: clock.nowSeconds() + 1, mode: .set)
+        _ = put(store, "k2")
+        clock.advance(bySeconds: 1)
+        XCTAssertNotNil(put(store, "k3").cas)
+        XCTAssertEqual(store.stats().reclaimed, 1)
+        XCTAssertEqual(store.stats().evictions, 0)
+    }
+
+    func testLRUEvictsLeastRecentlyUsedAndCounts() {
+        let (store, _) = makeStore(memoryLimitBytes: 3 * itemBytes, eviction: .lru, vnodeCount: 1)
+        for key in ["k1", "k2", "k3"] {
+            XCTAssertNotNil(put(store, key).cas)
+        }
+        XCTAssertNotNil(store.get(bytes("k1")))
+        XCTAssertNotNil(put(store, "k4").cas)
+        XCTAssertNil(store.get(bytes("k2")), "k2 was least recently used")
+        XCTAssertNotNil(put(store, "k5").cas)
+        XCTAssertNil(store.get(bytes("k3")))
+        XCTAssertNotNil(store.get(bytes("k1")))
+        XCTAssertNotNil(store.get(bytes("k4")))
+        XCTAssertNotNil(store.get(bytes("k5")))
+        let stats = store.stats()
+        XCTAssertEqual(stats.evictions, 2)
+        XCTAssertEqual(stats.evictedUnfetched, 2)
+        XCTAssertEqual(stats.bytes, 3 * itemBytes)
+        assertConsistent(store)
+    }
+
+    func testGetWithoutBumpLeavesLRUOrder() {
+        let (store, _) = makeStore(memoryLimitBytes: 2 * itemBytes, eviction: .lru, vnodeCount: 1)
+        _ = put(store, "k1")
+        _ = put(store, "k2")
+        XCTAssertNotNil(store.get(bytes("k1"), bumpLRU: false))
+        _ = put(store, "k3")
+        XCTAssertNil(store.get(bytes("k1")))
+        XCTAssertNotNil(store.get(bytes("k2")))
+    }
+
+    func testLRUKeepsTheGlobalLimitAcrossShards() {
+        let (store, _) = makeStore(memoryLimitBytes: 100 * itemBytes, eviction: .lru)
+        for i in 0..<1000 {
+            XCTAssertNotNil(store.store(bytes("k\(i % 10)\(i)"), value: bytes("v"), flags: 0, expiresAt: 0, mode: .set).cas)
+        }
+        let stats = store.stats()
+        XCTAssertLessThanOrEqual(stats.bytes, stats.limitBytes)
+        XCTAssertEqual(stats.totalItems, 1000)
+        XCTAssertEqual(stats.evictions, 1000 - stats.currentItems)
+        XCTAssertGreaterThan(stats.currentItems, 50)
+        assertConsistent(store)
+    }
+
+    func testResetStatsKeepsGauges() {
+        let (store, _) = makeStore(memoryLimitBytes: itemBytes, eviction: .lru, vnodeCount: 1)
+        _ = put(store, "k1")
+        _ = put(store, "k2")
+        store.resetStats()
+        let stats = store.stats()
+        XCTAssertEqual(stats.evictions, 0)
+        XCTAssertEqual(stats.totalItems, 0)
+        XCTAssertEqual(stats.evictedUnfetched, 0)
+        XCTAssertEqual(stats.currentItems, 1)
+        XCTAssertEqual(stats.bytes, itemBytes)
+    }
+
+    func testTooLargeIsKeyPlusValuePlusOverheadAboveMaxItemBytes() {
+        let (store, _) = makeStore(maxItemBytes: ItemStore.perItemOverheadBytes + 10)
+        XCTAssertNotNil(store.store(bytes("k"), value: bytes("123456789"), flags: 0, expiresAt: 0, mode: .set).cas)
+        XCTAssertEqual(store.store(bytes("k"), value: bytes("1234567890"), flags: 0, expiresAt: 0, mode: .set), .tooLarge)
+        XCTAssertEqual(store.store(bytes("k"), value: bytes("x"), flags: 0, expiresAt: 0, mode: .append), .tooLarge)
+        XCTAssertEqual(text(store.get(bytes("k"))), "123456789")
+    }
+
+    func testItemLargerThanTheWholeMemoryIsOutOfMemoryAndEvictsNothing() {
+        let (store, _) = makeStore(memoryLimitBytes: 2 * itemBytes, eviction: .lru)
+        _ = put(store, "k1")
+        let big = String(repeating: "x", count: 2 * itemBytes)
+        XCTAssertEqual(store.store(bytes("big"), value: bytes(big), flags: 0, expiresAt: 0, mode: .set), .outOfMemory)
+        XCTAssertNotNil(store.get(bytes("k1")))
+    }
+}
