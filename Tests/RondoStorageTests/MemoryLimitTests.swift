@@ -126,3 +126,39 @@ final class MemoryLimitTests: XCTestCase {
         XCTAssertNotNil(store.get(bytes("k1")))
     }
 }
+
+final class MemoryEdgeTests: XCTestCase {
+    func testOverheadConstantCoversTheItemsBookkeeping() {
+        // Slot record + vnode dictionary entry (key buffer + slot index) + member-list entry.
+        let bookkeeping = MemoryLayout<ItemSlot?>.stride + MemoryLayout<ByteBuffer>.stride + 2 * MemoryLayout<Int>.stride
+        XCTAssertGreaterThanOrEqual(ItemStore.perItemOverheadBytes, bookkeeping)
+    }
+
+    func testArithmeticOutOfMemoryWithoutEviction() {
+        let limit = accounted(key: "n", value: "9")
+        let (store, _) = makeStore(memoryLimitBytes: limit, eviction: .none)
+        _ = store.store(bytes("n"), value: bytes("9"), flags: 0, expiresAt: 0, mode: .set)
+        XCTAssertEqual(store.arithmetic(bytes("n"), delta: 1, increment: true), .outOfMemory)
+        XCTAssertEqual(store.arithmetic(bytes("m"), delta: 1, increment: true, autoCreate: (initial: 1, expiresAt: 0)), .outOfMemory)
+        XCTAssertEqual(text(store.get(bytes("n"))), "9")
+    }
+
+    func testImportRespectsSizeAndMemoryLimits() {
+        let (store, _) = makeStore(memoryLimitBytes: accounted(key: "k", value: "v"), maxItemBytes: accounted(key: "k", value: "vv"))
+        XCTAssertEqual(store.importItem(ExportedItem(key: bytes("k"), value: bytes("vvv"), flags: 0, expiresAt: 0, cas: 9)), .tooLarge)
+        XCTAssertEqual(store.importItem(ExportedItem(key: bytes("k"), value: bytes("v"), flags: 0, expiresAt: 0, cas: 9)), .stored(cas: 9))
+        XCTAssertEqual(store.importItem(ExportedItem(key: bytes("j"), value: bytes("v"), flags: 0, expiresAt: 0, cas: 10)), .outOfMemory)
+    }
+
+    func testExtremeArgumentsDoNotTrap() {
+        let (store, _) = makeStore(vnodeCount: 1)
+        _ = store.store(bytes("k"), value: bytes("v"), flags: 0, expiresAt: Int64.max, mode: .set)
+        XCTAssertEqual(store.exportVnode(0, maxItems: Int.max).items.count, 1)
+        XCTAssertEqual(store.exportVnode(0, maxItems: 0).items.count, 0)
+        XCTAssertEqual(store.sweepExpired(maxItems: Int.max), 0)
+        XCTAssertEqual(store.sweepExpired(maxItems: -5), 0)
+        store.dropVnode(7)
+        XCTAssertEqual(store.arithmetic(bytes("k"), delta: .max, increment: false), .nonNumeric)
+        XCTAssertNotNil(store.get(bytes("k")))
+    }
+}
