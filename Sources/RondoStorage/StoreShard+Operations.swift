@@ -15,7 +15,7 @@ extension StoreShard {
             slots[index]!.expiresAt = newExpiresAt
         }
         if bumpLRU {
-            bump(index)
+            bump(index, at: time)
         }
         return FetchedItem(view: view, isCompressed: slot.form.isCompressed)
     }
@@ -44,7 +44,7 @@ extension StoreShard {
         case .add(let prepared):
             if let existing {
                 // memcached bumps the item an add collided with: it is evidently in demand.
-                bump(existing)
+                bump(existing, at: time)
                 return .done(.notStored)
             }
             form = prepared
@@ -133,7 +133,7 @@ extension StoreShard {
         // memcached's touch keeps the CAS and counts as an access.
         slots[index]!.expiresAt = expiresAt
         slots[index]!.lastAccess = time.now
-        bump(index)
+        bump(index, at: time)
         return true
     }
 

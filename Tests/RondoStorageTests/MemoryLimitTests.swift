@@ -97,6 +97,20 @@ final class MemoryLimitTests: XCTestCase {
         assertConsistent(store)
     }
 
+    func testBumpsAreThrottledToOncePerInterval() {
+        let (store, clock) = makeStore(memoryLimitBytes: 2 * itemBytes, eviction: .lru, vnodeCount: 1, lruBumpIntervalSeconds: 60)
+        _ = put(store, "k1")
+        _ = put(store, "k2")
+        XCTAssertNotNil(store.get(bytes("k1")), "stored this second: no bump")
+        _ = put(store, "k3")
+        XCTAssertNil(store.get(bytes("k1")), "k1 stayed at the tail")
+        clock.advance(bySeconds: 60)
+        XCTAssertNotNil(store.get(bytes("k2")), "bumped: its last move was 60 s ago")
+        _ = put(store, "k4")
+        XCTAssertNotNil(store.get(bytes("k2")))
+        XCTAssertNil(store.get(bytes("k3")))
+    }
+
     func testResetStatsKeepsGauges() {
         let (store, _) = makeStore(memoryLimitBytes: itemBytes, eviction: .lru, vnodeCount: 1)
         _ = put(store, "k1")
