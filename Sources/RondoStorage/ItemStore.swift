@@ -111,10 +111,23 @@ public final class ItemStore: Sendable {
     }
 
     /// set/add/replace/append/prepend, with optional compare-and-swap. append/prepend keep flags and
-    /// expiry of the existing item (the given ones are ignored).
+    /// expiry of the existing item (the given ones are ignored). A plain set (no compare-CAS) that
+    /// fails with `.tooLarge` or `.outOfMemory` removes the key's old item, as memcached does, so
+    /// that readers do not keep seeing the value the client meant to replace.
     public func store(
         _ key: ByteBuffer, value: ByteBuffer, flags: UInt32, expiresAt: Int64,
         mode: StoreMode, compareCAS: UInt64? = nil
+    ) -> StoreOutcome {
+        let outcome = storeWithinLimits(key, value: value, flags: flags, expiresAt: expiresAt, mode: mode, compareCAS: compareCAS)
+        if mode == .set, compareCAS == nil, outcome == .tooLarge || outcome == .outOfMemory {
+            _ = delete(key)
+        }
+        return outcome
+    }
+
+    private func storeWithinLimits(
+        _ key: ByteBuffer, value: ByteBuffer, flags: UInt32, expiresAt: Int64,
+        mode: StoreMode, compareCAS: UInt64?
     ) -> StoreOutcome {
         guard Self.itemBytes(keyBytes: key.readableBytes, valueBytes: value.readableBytes) <= configuration.maxItemBytes else {
             return .tooLarge
