@@ -1,0 +1,3 @@
+public enum DeleteOutcome: Sendable, Equatable {
+    case deleted, notFound, exists
+}

@@ -1,0 +1,3 @@
+public enum EvictionPolicy: String, Sendable, CaseIterable {
+    case none, lru
+}

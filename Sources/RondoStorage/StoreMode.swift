@@ -1,0 +1,4 @@
+/// How an item is written.
+public enum StoreMode: Sendable, Equatable {
+    case set, add, replace, append, prepend
+}
