@@ -1,0 +1,224 @@
+import RondoCore
+
+/// The placement engine: moves a previous assignment to a balanced one over the given active
+/// nodes with as few changes as possible. Works on node indices (positions in `nodes`, sorted by
+/// id) so that every tie breaks the same way on every machine: the result is a pure function of
+/// (previous assignment, active nodes, labels, home hint).
+///
+/// Steps (see docs/ring.md): carry over replicas still on active nodes; give each node a target
+/// of floor or ceil of the mean, the ceilings going to the nodes that already hold the most; shed
+/// the surplus of nodes above target; fill the holes from nodes below target; then re-balance
+/// primaries by promoting secondaries (free: no data moves).
+struct Placement {
+    static let hole: Int32 = -1
+
+    let vnodeCount: Int
+    let width: Int
+    let nodeCount: Int
+    let zoneOf: [Int32]
+    let hostOf: [Int32]
+    /// The node coming back from a drain and the vnodes it held before, preferred when shedding
+    /// and filling so that it gets back its home where the table allows.
+    let returningNode: Int?
+    let homeVnodes: Set<Int>
+
+    var slots: [Int32]
+    /// True for a slot filled by this placement: its node has no copy of the vnode yet.
+    var isFresh: [Bool]
+    var replicaCounts: [Int]
+    var replicaTargets: [Int] = []
+    var primaryCounts: [Int] = []
+    var primaryTargets: [Int] = []
+
+    /// Returns the new vnode-major assignment, `width` entries per vnode.
+    static func place(
+        vnodeCount: Int, width: Int, nodes: [NodeDescriptor], previous: [NodeID],
+        previousWidth: Int, returning: NodeID?, homeVnodes: Set<Int>
+    ) -> [NodeID] {
+        precondition(width >= 1 && width <= nodes.count, "width \(width) for \(nodes.count) nodes")
+        precondition(previous.count == vnodeCount * previousWidth, "previous assignment shape")
+        var placement = Placement(
+            vnodeCount: vnodeCount, width: width, nodes: nodes, previous: previous,
+            previousWidth: previousWidth, returning: returning, homeVnodes: homeVnodes)
+        placement.balanceReplicas()
+        placement.balancePrimaries()
+        return placement.slots.map { nodes[Int($0)].id }
+    }
+
+    private init(
+        vnodeCount: Int, width: Int, nodes: [NodeDescriptor], previous: [NodeID],
+        previousWidth: Int, returning: NodeID?, homeVnodes: Set<Int>
+    ) {
+        self.vnodeCount = vnodeCount
+        self.width = width
+        self.nodeCount = nodes.count
+        var indexOf: [NodeID: Int32] = [:]
+        for (index, node) in nodes.enumerated() { indexOf[node.id] = Int32(index) }
+        self.zoneOf = Placement.labelIndices(nodes.map(\.zone))
+        self.hostOf = Placement.labelIndices(nodes.map(\.host))
+        self.returningNode = returning.flatMap { indexOf[$0] }.map(Int.init)
+        self.homeVnodes = homeVnodes
+        self.slots = Array(repeating: Placement.hole, count: vnodeCount * width)
+        self.isFresh = Array(repeating: false, count: vnodeCount * width)
+        self.replicaCounts = Array(repeating: 0, count: nodes.count)
+        carryOver(previous: previous, previousWidth: previousWidth, indexOf: indexOf)
+    }
+
+    /// Labels become small integers; an unlabelled node gets -1, which never clashes.
+    private static func labelIndices(_ labels: [String?]) -> [Int32] {
+        var indexOf: [String: Int32] = [:]
+        return labels.map { label in
+            guard let label else { return -1 }
+            if let index = indexOf[label] { return index }
+            let index = Int32(indexOf.count)
+            indexOf[label] = index
+            return index
+        }
+    }
+
+    /// Keeps every previous replica that is still on an active node, in its slot when the width is
+    /// unchanged (so that unaffected vnodes stay byte-for-byte the same), else in order.
+    private mutating func carryOver(previous: [NodeID], previousWidth: Int, indexOf: [NodeID: Int32]) {
+        guard previousWidth > 0 else { return }
+        for vnode in 0..<vnodeCount {
+            var kept = 0
+            for previousSlot in 0..<previousWidth {
+                guard let node = indexOf[previous[vnode * previousWidth + previousSlot]] else { continue }
+                let slot = previousWidth == width ? previousSlot : kept
+                guard slot < width else { break }
+                slots[vnode * width + slot] = node
+                replicaCounts[Int(node)] += 1
+                kept += 1
+            }
+        }
+    }
+
+    // MARK: Targets
+
+    /// Floor or ceil of `total / nodeCount` per node; the ceilings go to the nodes that hold the
+    /// most already (ties to the lower index), which is what keeps movement minimal.
+    private func targets(total: Int, counts: [Int]) -> [Int] {
+        let base = total / nodeCount
+        let extra = total % nodeCount
+        let order = (0..<nodeCount).sorted { left, right in
+            counts[left] != counts[right] ? counts[left] > counts[right] : left < right
+        }
+        var targets = Array(repeating: base, count: nodeCount)
+        for rank in 0..<extra { targets[order[rank]] = base + 1 }
+        return targets
+    }
+
+    // MARK: Replicas
+
+    private mutating func balanceReplicas() {
+        replicaTargets = targets(total: vnodeCount * width, counts: replicaCounts)
+        for node in 0..<nodeCount where replicaCounts[node] > replicaTargets[node] {
+            shed(node: node, count: replicaCounts[node] - replicaTargets[node])
+        }
+        for vnode in 0..<vnodeCount {
+            for slot in 0..<width where slots[vnode * width + slot] == Placement.hole {
+                fill(vnode: vnode, slot: slot)
+            }
+        }
+        assert(replicaCounts == replicaTargets, "replica counts reach their targets")
+    }
+
+    /// Removes `count` replicas from `node`. Order of preference: slots that clash on zone with
+    /// another replica (removing them improves spread), the returning node's home vnodes, other
+    /// secondaries, and primaries last (primaries prefer to stay).
+    private mutating func shed(node: Int, count: Int) {
+        var remaining = count
+        let start = (node &* 7919) % vnodeCount
+        for pass in 0..<4 where remaining > 0 {
+            for offset in 0..<vnodeCount where remaining > 0 {
+                let vnode = (start + offset) % vnodeCount
+                guard let slot = slotOf(node: node, in: vnode) else { continue }
+                let eligible: Bool
+                switch pass {
+                case 0: eligible = slot > 0 && clashes(node: node, in: vnode, level: zoneOf)
+                case 1: eligible = slot > 0 && isHomeForReturning(vnode)
+                case 2: eligible = slot > 0
+                default: eligible = true
+                }
+                guard eligible else { continue }
+                slots[vnode * width + slot] = Placement.hole
+                replicaCounts[node] -= 1
+                remaining -= 1
+            }
+        }
+        assert(remaining == 0, "a node always holds its surplus")
+    }
+
+    /// Fills one hole with the best node below target that the vnode does not hold yet: distinct
+    /// zone, then distinct host, then the returning node's home, then the largest deficit, then a
+    /// per-vnode hash so that equal candidates spread instead of piling onto the lowest id.
+    private mutating func fill(vnode: Int, slot: Int) {
+        var best: Int? = nil
+        var bestKey = (0, 0, 0, 0, UInt64(0))
+        for node in 0..<nodeCount where replicaCounts[node] < replicaTargets[node] {
+            guard slotOf(node: node, in: vnode) == nil else { continue }
+            let key = (
+                clashes(node: node, in: vnode, level: zoneOf) ? 1 : 0,
+                clashes(node: node, in: vnode, level: hostOf) ? 1 : 0,
+                node == returningNode && homeVnodes.contains(vnode) ? 0 : 1,
+                replicaCounts[node] - replicaTargets[node],
+                VnodeHash.fmix64(UInt64(vnode) << 20 | UInt64(node))
+            )
+            if best == nil || key < bestKey {
+                best = node
+                bestKey = key
+            }
+        }
+        if let best {
+            assign(node: best, vnode: vnode, slot: slot)
+        } else {
+            fillBySwap(vnode: vnode, slot: slot)
+        }
+    }
+
+    /// Every node below target already holds this vnode. Take a node `U` below target, a vnode
+    /// `other` without `U` holding some node `A` that this vnode lacks; `A` moves here and `U`
+    /// takes its place. `A` keeps its count, `U` gains one. Such an `other` always exists: `U` is
+    /// below a target of at most `vnodeCount`, and `other` holds `width` nodes while this vnode
+    /// holds at most `width - 2` besides `U`.
+    private mutating func fillBySwap(vnode: Int, slot: Int) {
+        let under = (0..<nodeCount).first { replicaCounts[$0] < replicaTargets[$0] }!
+        for other in 0..<vnodeCount where other != vnode && slotOf(node: under, in: other) == nil {
+            for otherSlot in (0..<width).reversed() {
+                let node = Int(slots[other * width + otherSlot])
+                guard node != Int(Placement.hole), slotOf(node: node, in: vnode) == nil else { continue }
+                replicaCounts[node] -= 1
+                assign(node: under, vnode: other, slot: otherSlot)
+                assign(node: node, vnode: vnode, slot: slot)
+                return
+            }
+        }
+        preconditionFailure("no swap fills vnode \(vnode): placement invariant broken")
+    }
+
+    private mutating func assign(node: Int, vnode: Int, slot: Int) {
+        slots[vnode * width + slot] = Int32(node)
+        isFresh[vnode * width + slot] = true
+        replicaCounts[node] += 1
+    }
+
+    private func slotOf(node: Int, in vnode: Int) -> Int? {
+        for slot in 0..<width where slots[vnode * width + slot] == Int32(node) { return slot }
+        return nil
+    }
+
+    private func clashes(node: Int, in vnode: Int, level labels: [Int32]) -> Bool {
+        let label = labels[node]
+        guard label >= 0 else { return false }
+        for slot in 0..<width {
+            let other = slots[vnode * width + slot]
+            if other != Placement.hole && Int(other) != node && labels[Int(other)] == label { return true }
+        }
+        return false
+    }
+
+    private func isHomeForReturning(_ vnode: Int) -> Bool {
+        guard let returningNode else { return false }
+        return homeVnodes.contains(vnode) && slotOf(node: returningNode, in: vnode) == nil
+    }
+}
