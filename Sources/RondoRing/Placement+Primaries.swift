@@ -6,8 +6,12 @@ extension Placement {
         primaryCounts = Array(repeating: 0, count: nodeCount)
         for vnode in 0..<vnodeCount { primaryCounts[Int(slots[vnode * width])] += 1 }
         primaryTargets = targetsForPrimaries()
-        promoteDirectly()
-        while promoteAlongPath() {}
+        // Promote holders of existing copies first; a fresh copy becomes primary only when balance
+        // cannot be reached otherwise.
+        for allowFresh in [false, true] {
+            promoteDirectly(allowFresh: allowFresh)
+            while promoteAlongPath(allowFresh: allowFresh) {}
+        }
     }
 
     private func targetsForPrimaries() -> [Int] {
@@ -34,7 +38,7 @@ extension Placement {
 
     /// For each vnode whose primary is above target, promote a secondary below target, preferring
     /// the returning node on its home vnodes, then copies that exist already.
-    private mutating func promoteDirectly() {
+    private mutating func promoteDirectly(allowFresh: Bool) {
         for vnode in 0..<vnodeCount {
             let primary = Int(slots[vnode * width])
             guard primaryCounts[primary] > primaryTargets[primary] else { continue }
@@ -42,7 +46,9 @@ extension Placement {
             var bestKey = (0, 0, 0)
             for slot in 1..<max(width, 1) {
                 let node = Int(slots[vnode * width + slot])
-                guard primaryCounts[node] < primaryTargets[node] else { continue }
+                guard primaryCounts[node] < primaryTargets[node],
+                    allowFresh || !isFresh[vnode * width + slot]
+                else { continue }
                 let key = (
                     node == returningNode && homeVnodes.contains(vnode) ? 0 : 1,
                     isFresh[vnode * width + slot] ? 1 : 0,
@@ -65,7 +71,7 @@ extension Placement {
     /// nodeK, where node(i) is primary of vnode(i+1) and node(i+1) a secondary of it, ending at
     /// a node below target. Swapping along the chain moves one primary from node0 to nodeK and
     /// leaves the others unchanged. Returns false when balanced or when no chain exists.
-    private mutating func promoteAlongPath() -> Bool {
+    private mutating func promoteAlongPath(allowFresh: Bool) -> Bool {
         let over = (0..<nodeCount).filter { primaryCounts[$0] > primaryTargets[$0] }
         guard !over.isEmpty else { return false }
         var primaryVnodes = Array(repeating: [Int](), count: nodeCount)
@@ -82,7 +88,7 @@ extension Placement {
             for vnode in primaryVnodes[node] {
                 for slot in 1..<max(width, 1) {
                     let next = Int(slots[vnode * width + slot])
-                    guard !visited[next] else { continue }
+                    guard !visited[next], allowFresh || !isFresh[vnode * width + slot] else { continue }
                     visited[next] = true
                     reachedFrom[next] = node
                     reachedVia[next] = (vnode, slot)

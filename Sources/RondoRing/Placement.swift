@@ -112,19 +112,45 @@ struct Placement {
 
     private mutating func balanceReplicas() {
         replicaTargets = targets(total: vnodeCount * width, counts: replicaCounts)
+        fillHoles()
+        for node in 0..<nodeCount where replicaCounts[node] > replicaTargets[node] {
+            handOver(from: node)
+        }
         for node in 0..<nodeCount where replicaCounts[node] > replicaTargets[node] {
             shed(node: node, count: replicaCounts[node] - replicaTargets[node])
         }
+        fillHoles()
+        assert(replicaCounts == replicaTargets, "replica counts reach their targets")
+    }
+
+    private mutating func fillHoles() {
         for vnode in 0..<vnodeCount {
             for slot in 0..<width where slots[vnode * width + slot] == Placement.hole {
                 fill(vnode: vnode, slot: slot)
             }
         }
-        assert(replicaCounts == replicaTargets, "replica counts reach their targets")
     }
 
-    /// Removes `count` replicas from `node`. Order of preference: slots that clash on zone with
-    /// another replica (removing them improves spread), the returning node's home vnodes, other
+    /// Moves the surplus of a node above target straight to nodes below target, one slot at a
+    /// time, so that each moved slot costs exactly one transfer. Slot preference as in `shed`.
+    private mutating func handOver(from node: Int) {
+        let start = (node &* 7919) % vnodeCount
+        for pass in 0..<4 {
+            for offset in 0..<vnodeCount where replicaCounts[node] > replicaTargets[node] {
+                let vnode = (start + offset) % vnodeCount
+                guard let slot = slotOf(node: node, in: vnode), isEligibleToShed(node, vnode, slot, pass) else {
+                    continue
+                }
+                guard let receiver = bestReceiver(vnode: vnode, excluding: node) else { continue }
+                replicaCounts[node] -= 1
+                assign(node: receiver, vnode: vnode, slot: slot)
+            }
+        }
+    }
+
+    /// Removes `count` replicas from `node`, leaving holes. Used only for a surplus that
+    /// `handOver` could not place. Order of preference: slots that clash on zone with another
+    /// replica (removing them improves spread), the returning node's home vnodes, other
     /// secondaries, and primaries last (primaries prefer to stay).
     private mutating func shed(node: Int, count: Int) {
         var remaining = count
@@ -132,15 +158,9 @@ struct Placement {
         for pass in 0..<4 where remaining > 0 {
             for offset in 0..<vnodeCount where remaining > 0 {
                 let vnode = (start + offset) % vnodeCount
-                guard let slot = slotOf(node: node, in: vnode) else { continue }
-                let eligible: Bool
-                switch pass {
-                case 0: eligible = slot > 0 && clashes(node: node, in: vnode, level: zoneOf)
-                case 1: eligible = slot > 0 && isHomeForReturning(vnode)
-                case 2: eligible = slot > 0
-                default: eligible = true
+                guard let slot = slotOf(node: node, in: vnode), isEligibleToShed(node, vnode, slot, pass) else {
+                    continue
                 }
-                guard eligible else { continue }
                 slots[vnode * width + slot] = Placement.hole
                 replicaCounts[node] -= 1
                 remaining -= 1
@@ -149,17 +169,34 @@ struct Placement {
         assert(remaining == 0, "a node always holds its surplus")
     }
 
+    private func isEligibleToShed(_ node: Int, _ vnode: Int, _ slot: Int, _ pass: Int) -> Bool {
+        switch pass {
+        case 0: return slot > 0 && clashes(node: node, in: vnode, level: zoneOf)
+        case 1: return slot > 0 && isHomeForReturning(vnode)
+        case 2: return slot > 0
+        default: return true
+        }
+    }
+
     /// Fills one hole with the best node below target that the vnode does not hold yet: distinct
     /// zone, then distinct host, then the returning node's home, then the largest deficit, then a
     /// per-vnode hash so that equal candidates spread instead of piling onto the lowest id.
     private mutating func fill(vnode: Int, slot: Int) {
+        if let receiver = bestReceiver(vnode: vnode, excluding: nil) {
+            assign(node: receiver, vnode: vnode, slot: slot)
+        } else {
+            fillBySwap(vnode: vnode, slot: slot)
+        }
+    }
+
+    private func bestReceiver(vnode: Int, excluding leaving: Int?) -> Int? {
         var best: Int? = nil
         var bestKey = (0, 0, 0, 0, UInt64(0))
         for node in 0..<nodeCount where replicaCounts[node] < replicaTargets[node] {
             guard slotOf(node: node, in: vnode) == nil else { continue }
             let key = (
-                clashes(node: node, in: vnode, level: zoneOf) ? 1 : 0,
-                clashes(node: node, in: vnode, level: hostOf) ? 1 : 0,
+                clashes(node: node, in: vnode, level: zoneOf, ignoring: leaving) ? 1 : 0,
+                clashes(node: node, in: vnode, level: hostOf, ignoring: leaving) ? 1 : 0,
                 node == returningNode && homeVnodes.contains(vnode) ? 0 : 1,
                 replicaCounts[node] - replicaTargets[node],
                 VnodeHash.fmix64(UInt64(vnode) << 20 | UInt64(node))
@@ -169,11 +206,7 @@ struct Placement {
                 bestKey = key
             }
         }
-        if let best {
-            assign(node: best, vnode: vnode, slot: slot)
-        } else {
-            fillBySwap(vnode: vnode, slot: slot)
-        }
+        return best
     }
 
     /// Every node below target already holds this vnode. Take a node `U` below target, a vnode
@@ -181,16 +214,20 @@ struct Placement {
     /// takes its place. `A` keeps its count, `U` gains one. Such an `other` always exists: `U` is
     /// below a target of at most `vnodeCount`, and `other` holds `width` nodes while this vnode
     /// holds at most `width - 2` besides `U`.
+    /// A slot filled earlier in this placement is preferred as `A`'s old place: that copy was not
+    /// made yet, so redirecting it to `U` costs no extra transfer.
     private mutating func fillBySwap(vnode: Int, slot: Int) {
         let under = (0..<nodeCount).first { replicaCounts[$0] < replicaTargets[$0] }!
-        for other in 0..<vnodeCount where other != vnode && slotOf(node: under, in: other) == nil {
-            for otherSlot in (0..<width).reversed() {
-                let node = Int(slots[other * width + otherSlot])
-                guard node != Int(Placement.hole), slotOf(node: node, in: vnode) == nil else { continue }
-                replicaCounts[node] -= 1
-                assign(node: under, vnode: other, slot: otherSlot)
-                assign(node: node, vnode: vnode, slot: slot)
-                return
+        for freshOnly in [true, false] {
+            for other in 0..<vnodeCount where other != vnode && slotOf(node: under, in: other) == nil {
+                for otherSlot in (0..<width).reversed() where isFresh[other * width + otherSlot] || !freshOnly {
+                    let node = Int(slots[other * width + otherSlot])
+                    guard node != Int(Placement.hole), slotOf(node: node, in: vnode) == nil else { continue }
+                    replicaCounts[node] -= 1
+                    assign(node: under, vnode: other, slot: otherSlot)
+                    assign(node: node, vnode: vnode, slot: slot)
+                    return
+                }
             }
         }
         preconditionFailure("no swap fills vnode \(vnode): placement invariant broken")
@@ -207,12 +244,14 @@ struct Placement {
         return nil
     }
 
-    private func clashes(node: Int, in vnode: Int, level labels: [Int32]) -> Bool {
+    /// Whether another replica of `vnode` (other than `node` and `ignoring`) shares `node`'s label.
+    private func clashes(node: Int, in vnode: Int, level labels: [Int32], ignoring: Int? = nil) -> Bool {
         let label = labels[node]
         guard label >= 0 else { return false }
         for slot in 0..<width {
-            let other = slots[vnode * width + slot]
-            if other != Placement.hole && Int(other) != node && labels[Int(other)] == label { return true }
+            let other = Int(slots[vnode * width + slot])
+            guard other != Int(Placement.hole), other != node, other != ignoring else { continue }
+            if labels[other] == label { return true }
         }
         return false
     }

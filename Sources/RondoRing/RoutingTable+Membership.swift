@@ -109,13 +109,11 @@ extension RoutingTable {
         let placed = Placement.place(
             vnodeCount: vnodeCount.value, width: width, nodes: active, previous: slots,
             previousWidth: placedReplicaCount, returning: returning, homeVnodes: homeVnodes)
-        let draining = Set(next.filter { $0.state == .draining }.map(\.id))
-        let table = RoutingTable(
+        var table = RoutingTable(
             epoch: epoch + 1, vnodeCount: vnodeCount, replicaCount: replicaCount, members: next,
-            placedReplicaCount: width, slots: placed,
-            drainRecords: drainRecords.filter { draining.contains($0.node) })
-        assert((try? table.validate(after: self)) != nil || epoch == 0, "placement builds valid tables")
-        assert(epoch != 0 || (try? table.validate()) != nil, "placement builds valid tables")
+            placedReplicaCount: width, slots: placed, drainRecords: [])
+        table.drainRecords = drainRecords.filter { table.canHold($0) }
+        assert(table.isValid, "placement builds valid tables")
         return table
     }
 }
