@@ -184,7 +184,9 @@ struct Placement {
     private mutating func fill(vnode: Int, slot: Int) {
         if let receiver = bestReceiver(vnode: vnode, excluding: nil) {
             assign(node: receiver, vnode: vnode, slot: slot)
-        } else {
+        } else if let receiver = retargetedReceiver(vnode: vnode) {
+            assign(node: receiver, vnode: vnode, slot: slot)
+        } else if !fillByChain(vnode: vnode, slot: slot) {
             fillBySwap(vnode: vnode, slot: slot)
         }
     }
@@ -209,6 +211,89 @@ struct Placement {
         return best
     }
 
+    /// Which nodes get the ceiling of the mean is a choice, not a requirement: when every node
+    /// below target already holds this vnode, a node at a floor target that lacks it may take
+    /// the ceiling over from a node below a ceiling target. Both stay within floor...ceil.
+    private mutating func retargetedReceiver(vnode: Int) -> Int? {
+        let floor = vnodeCount * width / nodeCount
+        guard let giver = (0..<nodeCount).first(where: {
+            replicaTargets[$0] == floor + 1 && replicaCounts[$0] < replicaTargets[$0]
+        }) else { return nil }
+        var best: Int? = nil
+        var bestKey = (0, 0, UInt64(0))
+        for node in 0..<nodeCount where replicaTargets[node] == floor && replicaCounts[node] == floor {
+            guard slotOf(node: node, in: vnode) == nil else { continue }
+            let key = (
+                clashes(node: node, in: vnode, level: zoneOf) ? 1 : 0,
+                clashes(node: node, in: vnode, level: hostOf) ? 1 : 0,
+                VnodeHash.fmix64(UInt64(vnode) << 20 | UInt64(node))
+            )
+            if best == nil || key < bestKey {
+                best = node
+                bestKey = key
+            }
+        }
+        guard let best else { return nil }
+        replicaTargets[giver] -= 1
+        replicaTargets[best] += 1
+        return best
+    }
+
+    /// Every node below target already holds this vnode. Look for a chain of fresh slots (copies
+    /// not made yet): vnode x0 (the hole) takes node B1 from a fresh slot of x1, x1 takes B2 from
+    /// x2, ..., and the last vnode takes a node below target. Only fresh slots change hands, so
+    /// the chain costs no transfer beyond the one the hole needs. Breadth-first over vnodes.
+    private mutating func fillByChain(vnode start: Int, slot startSlot: Int) -> Bool {
+        var cameFrom = Array(repeating: (vnode: -1, slot: -1), count: vnodeCount)
+        var visited = Array(repeating: false, count: vnodeCount)
+        visited[start] = true
+        var queue = [start]
+        var head = 0
+        while head < queue.count {
+            let needing = queue[head]
+            head += 1
+            for giver in 0..<vnodeCount where !visited[giver] {
+                for giverSlot in 0..<width where isFresh[giver * width + giverSlot] {
+                    let node = Int(slots[giver * width + giverSlot])
+                    guard slotOf(node: node, in: needing) == nil else { continue }
+                    visited[giver] = true
+                    cameFrom[giver] = (needing, giverSlot)
+                    if let receiver = bestReceiver(vnode: giver, excluding: nil) {
+                        applyChain(start: start, startSlot: startSlot, end: giver, receiver: receiver, cameFrom: cameFrom)
+                        return true
+                    }
+                    queue.append(giver)
+                    break
+                }
+            }
+        }
+        return false
+    }
+
+    /// Walks the chain back from its end: each vnode's giving slot takes the node from the next
+    /// vnode down the chain, and the end's giving slot takes `receiver`.
+    private mutating func applyChain(
+        start: Int, startSlot: Int, end: Int, receiver: Int, cameFrom: [(vnode: Int, slot: Int)]
+    ) {
+        var path: [(vnode: Int, slot: Int)] = []
+        var vnode = end
+        while vnode != start {
+            path.append((vnode, cameFrom[vnode].slot))
+            vnode = cameFrom[vnode].vnode
+        }
+        path.reverse()
+        var openVnode = start
+        var openSlot = startSlot
+        for (giver, giverSlot) in path {
+            slots[openVnode * width + openSlot] = slots[giver * width + giverSlot]
+            isFresh[openVnode * width + openSlot] = true
+            openVnode = giver
+            openSlot = giverSlot
+        }
+        assign(node: receiver, vnode: openVnode, slot: openSlot)
+    }
+
+    /// Last resort when no fresh chain exists.
     /// Every node below target already holds this vnode. Take a node `U` below target, a vnode
     /// `other` without `U` holding some node `A` that this vnode lacks; `A` moves here and `U`
     /// takes its place. `A` keeps its count, `U` gains one. Such an `other` always exists: `U` is

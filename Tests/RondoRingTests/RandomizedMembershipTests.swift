@@ -7,18 +7,18 @@ import XCTest
 /// table whose epoch grew and that moved no more than the change requires. Failures print the
 /// seed: set it in `seeds` to replay.
 final class RandomizedMembershipTests: XCTestCase {
-    static let seeds: [UInt64] = [1, 2, 3, 0xdead_beef, 20_261_121]
+    static let seeds: [UInt64] = [1, 2, 3, 4, 5, 6, 0xdead_beef, 20_261_121]
     static let stepsPerSeed = 40
 
     func testRandomSequences() throws {
         for seed in Self.seeds {
             var random = SeededGenerator(seed: seed)
-            let replicaCount = Int.random(in: 1...3, using: &random)
+            let replicaCount = Int.random(in: 1...5, using: &random)
             let vnodeCount = try VnodeCount([64, 256, 1024].randomElement(using: &random)!)
             let zones = Int.random(in: 0...3, using: &random)
             var table = try RoutingTable.initial(
                 vnodeCount: vnodeCount, replicaCount: replicaCount,
-                nodes: descriptors(Int.random(in: 1...12, using: &random), zones: zones))
+                nodes: descriptors(Int.random(in: 1...30, using: &random), zones: zones))
             var nextID: UInt32 = 100
             for step in 0..<Self.stepsPerSeed {
                 let context = "seed \(seed) step \(step)"
@@ -59,13 +59,18 @@ final class RandomizedMembershipTests: XCTestCase {
         } catch {
             XCTFail("\(context): \(error)")
         }
-        if next.placedReplicaCount == table.placedReplicaCount {
-            XCTAssertEqual(transferCount(from: table, to: next), moved, "\(context): transfers")
+        let transfers = transferCount(from: table, to: next)
+        let roomy = min(table.activeMembers.count, next.activeMembers.count) >= 2 * table.replicaCount
+        if next.placedReplicaCount == table.placedReplicaCount && roomy {
+            XCTAssertEqual(transfers, moved, "\(context): transfers")
         } else {
-            // The replica factor itself changed (too few active members): every vnode gains or
-            // loses a replica, so the bound is one transfer per vnode plus the change's own share.
-            XCTAssertLessThanOrEqual(
-                transferCount(from: table, to: next), table.vnodeCount.value + moved, "\(context): transfers")
+            // Tight clusters (fewer than twice the replica count of active members) or a change of
+            // the placed replica count: the change's own share is no longer always reachable
+            // without re-seating a few replicas (docs/ring.md, "Movement"). Bound the excess.
+            if next.placedReplicaCount == table.placedReplicaCount {
+                XCTAssertGreaterThanOrEqual(transfers, moved, "\(context): transfers")
+            }
+            XCTAssertLessThanOrEqual(transfers, moved + table.vnodeCount.value, "\(context): transfers")
         }
         return next
     }
