@@ -11,6 +11,9 @@ import RondoCore
 /// primaries by promoting secondaries (free: no data moves).
 struct Placement {
     static let hole: Int32 = -1
+    /// Bounds the breadth-first search for a chain of fresh slots (each step scans every vnode);
+    /// past it, `fillBySwap` re-seats one replica instead, which costs one extra transfer.
+    static let chainSearchStepsMax = 64
 
     let vnodeCount: Int
     let width: Int
@@ -249,7 +252,7 @@ struct Placement {
         visited[start] = true
         var queue = [start]
         var head = 0
-        while head < queue.count {
+        while head < queue.count && head < Placement.chainSearchStepsMax {
             let needing = queue[head]
             head += 1
             for giver in 0..<vnodeCount where !visited[giver] {
