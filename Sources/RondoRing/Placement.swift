@@ -14,6 +14,8 @@ struct Placement {
     /// Bounds the breadth-first search for a chain of fresh slots (each step scans every vnode);
     /// past it, `fillBySwap` re-seats one replica instead, which costs one extra transfer.
     static let chainSearchStepsMax = 64
+    /// Bounds the zone repair searches that find nothing (each scans every vnode).
+    static let zoneRepairFailuresMax = 8
 
     let vnodeCount: Int
     let width: Int
@@ -124,6 +126,39 @@ struct Placement {
         }
         fillHoles()
         assert(replicaCounts == replicaTargets, "replica counts reach their targets")
+        repairZones()
+    }
+
+    /// Greedy filling can corner the last holes into a shared zone. Swap such a replica with a
+    /// replica of another vnode when both slots are fresh (no copy made yet, so the swap costs
+    /// no transfer), both nodes keep their counts, and neither vnode shares a zone afterwards.
+    /// Each failed search scans every vnode; when zones are uneven, clashes are forced by
+    /// balance and most searches fail, so the number of failures is bounded.
+    private mutating func repairZones() {
+        var failuresLeft = Placement.zoneRepairFailuresMax
+        for vnode in 0..<vnodeCount where failuresLeft > 0 {
+            for slot in (0..<width).reversed() where isFresh[vnode * width + slot] && failuresLeft > 0 {
+                let node = Int(slots[vnode * width + slot])
+                guard clashes(node: node, in: vnode, level: zoneOf) else { continue }
+                if !swapForZone(vnode: vnode, slot: slot, node: node) { failuresLeft -= 1 }
+            }
+        }
+    }
+
+    private mutating func swapForZone(vnode: Int, slot: Int, node: Int) -> Bool {
+        for other in 0..<vnodeCount where other != vnode && slotOf(node: node, in: other) == nil {
+            for otherSlot in 0..<width where isFresh[other * width + otherSlot] {
+                let otherNode = Int(slots[other * width + otherSlot])
+                guard slotOf(node: otherNode, in: vnode) == nil,
+                    !clashes(node: otherNode, in: vnode, level: zoneOf, ignoring: node),
+                    !clashes(node: node, in: other, level: zoneOf, ignoring: otherNode)
+                else { continue }
+                slots[vnode * width + slot] = Int32(otherNode)
+                slots[other * width + otherSlot] = Int32(node)
+                return true
+            }
+        }
+        return false
     }
 
     private mutating func fillHoles() {
@@ -196,22 +231,30 @@ struct Placement {
 
     private func bestReceiver(vnode: Int, excluding leaving: Int?) -> Int? {
         var best: Int? = nil
-        var bestKey = (0, 0, 0, 0, UInt64(0))
+        var bestRank = UInt64.max
         for node in 0..<nodeCount where replicaCounts[node] < replicaTargets[node] {
             guard slotOf(node: node, in: vnode) == nil else { continue }
-            let key = (
-                clashes(node: node, in: vnode, level: zoneOf, ignoring: leaving) ? 1 : 0,
-                clashes(node: node, in: vnode, level: hostOf, ignoring: leaving) ? 1 : 0,
-                node == returningNode && homeVnodes.contains(vnode) ? 0 : 1,
-                replicaCounts[node] - replicaTargets[node],
-                VnodeHash.fmix64(UInt64(vnode) << 20 | UInt64(node))
-            )
-            if best == nil || key < bestKey {
+            let rank = receiverRank(node: node, vnode: vnode, ignoring: leaving)
+            if rank < bestRank {
                 best = node
-                bestKey = key
+                bestRank = rank
             }
         }
         return best
+    }
+
+    /// Smaller is better: zone clash (bit 63), host clash (bit 62), not the returning node's home
+    /// (bit 61), then count minus target (bits 32...59, offset to stay positive: the largest
+    /// deficit wins), then a hash of (vnode, node) that spreads equal candidates.
+    private func receiverRank(node: Int, vnode: Int, ignoring: Int?) -> UInt64 {
+        var rank: UInt64 = 0
+        if clashes(node: node, in: vnode, level: zoneOf, ignoring: ignoring) { rank |= 1 << 63 }
+        if clashes(node: node, in: vnode, level: hostOf, ignoring: ignoring) { rank |= 1 << 62 }
+        if !(node == returningNode && homeVnodes.contains(vnode)) { rank |= 1 << 61 }
+        // |count - target| ≤ vnodes × replicas < 2^23, so the offset 2^27 keeps it in 28 bits.
+        rank |= UInt64(replicaCounts[node] - replicaTargets[node] + (1 << 27)) << 32
+        rank |= VnodeHash.fmix64(UInt64(vnode) << 20 | UInt64(node)) & 0xffff_ffff
+        return rank
     }
 
     /// Which nodes get the ceiling of the mean is a choice, not a requirement: when every node
@@ -223,17 +266,13 @@ struct Placement {
             replicaTargets[$0] == floor + 1 && replicaCounts[$0] < replicaTargets[$0]
         }) else { return nil }
         var best: Int? = nil
-        var bestKey = (0, 0, UInt64(0))
+        var bestRank = UInt64.max
         for node in 0..<nodeCount where replicaTargets[node] == floor && replicaCounts[node] == floor {
             guard slotOf(node: node, in: vnode) == nil else { continue }
-            let key = (
-                clashes(node: node, in: vnode, level: zoneOf) ? 1 : 0,
-                clashes(node: node, in: vnode, level: hostOf) ? 1 : 0,
-                VnodeHash.fmix64(UInt64(vnode) << 20 | UInt64(node))
-            )
-            if best == nil || key < bestKey {
+            let rank = receiverRank(node: node, vnode: vnode, ignoring: nil)
+            if rank < bestRank {
                 best = node
-                bestKey = key
+                bestRank = rank
             }
         }
         guard let best else { return nil }
