@@ -29,6 +29,11 @@ final class MigrationPlanTests: XCTestCase {
         XCTAssertEqual(plan.receivedCountByNode, [NodeID(9): after.vnodes(ownedBy: NodeID(9)).count])
         XCTAssertNil(plan.sentCountByNode[NodeID(9)])
         XCTAssertEqual(plan.minimumReplicaCount(), 2)
+        // The newcomer's primaries come from promoting its new copies; short promotion chains
+        // elsewhere may add a few more, never data transfers.
+        let newcomerPrimaries = after.vnodes(primaryOn: NodeID(9)).count
+        XCTAssertGreaterThanOrEqual(plan.primaryChangeCount, newcomerPrimaries)
+        XCTAssertLessThanOrEqual(plan.primaryChangeCount, 2 * newcomerPrimaries)
         for migration in plan.migrations {
             XCTAssertEqual(migration.receivers, [NodeID(9)])
             XCTAssertEqual(migration.droppers.count, 1)
