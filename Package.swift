@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "RondoProtocol", targets: ["RondoProtocol"]),
         .library(name: "RondoStorage", targets: ["RondoStorage"]),
         .library(name: "RondoCompression", targets: ["RondoCompression"]),
+        .library(name: "RondoPeer", targets: ["RondoPeer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -33,6 +34,10 @@ let package = Package(
             dependencies: ["CLZ4", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(name: "RondoCore"),
+        .target(
+            name: "RondoPeer",
+            dependencies: ["RondoCore", "RondoCompression", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .target(
             name: "RondoProtocol",
             dependencies: ["RondoCore", .product(name: "NIOCore", package: "swift-nio")]
@@ -84,6 +89,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RondoCoreTests", dependencies: ["RondoCore"]),
+        .testTarget(
+            name: "RondoPeerTests",
+            dependencies: [
+                "RondoPeer", "RondoCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "RondoCompressionTests",
             dependencies: ["RondoCompression", .product(name: "NIOCore", package: "swift-nio")]
