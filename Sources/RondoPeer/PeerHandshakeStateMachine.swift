@@ -12,7 +12,7 @@ public struct PeerHandshakeStateMachine {
         case accepting(HandshakePolicy)
     }
 
-    public enum Action {
+    public enum Action: Equatable, Sendable {
         case none
         /// Write this frame; the connection continues.
         case send(PeerFrame)

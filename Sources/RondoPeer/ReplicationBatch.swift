@@ -32,7 +32,7 @@ public struct ReplicationBatch: PeerMessage {
 
     /// The last sequence number in the batch, or nil for an empty one.
     public var lastSequence: UInt64? {
-        itemCount == 0 ? nil : firstSequence + UInt64(itemCount) - 1
+        itemCount == 0 ? nil : firstSequence + (UInt64(itemCount) - 1)
     }
 
     public func writeFields(into writer: inout PeerFieldWriter) {
