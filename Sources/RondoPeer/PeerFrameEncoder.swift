@@ -1,13 +1,22 @@
 import NIOCore
 
-/// `PeerFrame` → bytes. Frames are built by the message types, which keep within the limits the
-/// receiver enforces; see `PeerMessage`.
+/// `PeerFrame` → bytes. Refuses frames over the frame limit (the receiver would close the
+/// connection on them) by throwing `PeerFrameTooLargeToSend`, which fails the write's promise;
+/// batch senders size batches below the limit.
 public struct PeerFrameEncoder: MessageToByteEncoder {
     public typealias OutboundIn = PeerFrame
 
-    public init() {}
+    public let limits: PeerProtocolLimits
+
+    public init(limits: PeerProtocolLimits = .default) {
+        self.limits = limits
+    }
 
     public func encode(data: PeerFrame, out: inout ByteBuffer) throws {
+        let frameBytes = data.encodedBytes
+        guard frameBytes <= limits.frameBytesMax else {
+            throw PeerFrameTooLargeToSend(messageType: data.messageType, frameBytes: frameBytes, limitBytes: limits.frameBytesMax)
+        }
         data.write(into: &out)
     }
 }

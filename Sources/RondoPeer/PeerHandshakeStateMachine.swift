@@ -99,6 +99,11 @@ public struct PeerHandshakeStateMachine {
     // MARK: - Handshake
 
     private mutating func helloReceived(_ frame: PeerFrame, policy: HandshakePolicy) -> Action {
+        // A peer that gives up before its Hello (say, on its own handshake timeout) says why in
+        // an Error frame; answering it would only add noise.
+        if frame.messageType == .error, let error = try? ErrorFrame(decoding: frame, limits: limits) {
+            return closedByPeer(error)
+        }
         guard frame.messageType == .hello else { return protocolViolation(.messageBeforeHandshake(frame.messageType)) }
         let hello: Hello
         do {

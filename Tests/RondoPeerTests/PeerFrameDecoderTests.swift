@@ -99,6 +99,15 @@ final class PeerFrameDecoderTests: XCTestCase {
         XCTAssertEqual(try decoder.decode(buffer: &buffer)?.flags, PeerFrameFlags(rawValue: 0x8001))
     }
 
+    func testEncoderRefusesFramesOverTheLimit() {
+        let frame = PeerFrame(messageType: .heartbeat, fields: [field(1, String(repeating: "x", count: 51))])
+        var out = ByteBuffer()
+        XCTAssertThrowsError(try PeerFrameEncoder(limits: PeerProtocolLimits(frameBytesMax: 64)).encode(data: frame, out: &out)) {
+            XCTAssertEqual($0 as? PeerFrameTooLargeToSend, PeerFrameTooLargeToSend(messageType: .heartbeat, frameBytes: 65, limitBytes: 64))
+        }
+        XCTAssertEqual(out.readableBytes, 0)
+    }
+
     func testEncoderWritesWhatTheDecoderReads() throws {
         let frame = PeerTestSupport.hello().frame()
         var out = ByteBuffer()

@@ -82,6 +82,15 @@ final class PeerHandshakeStateMachineTests: XCTestCase {
         XCTAssertEqual(closeReason(connector.frameReceived(Heartbeat(sequence: 1).frame())), .protocolError(.messageBeforeHandshake(.heartbeat)))
     }
 
+    func testErrorFrameBeforeHandshakeClosesWithoutAnswer() {
+        let report = ErrorFrame(code: .protocolViolation, text: "handshake timed out")
+        var acceptor = PeerHandshakeStateMachine(side: .accepting(T.policy()))
+        XCTAssertEqual(acceptor.frameReceived(report.frame()), .close(.closedByPeer(code: .protocolViolation, text: "handshake timed out"), finalFrame: nil))
+        var connector = PeerHandshakeStateMachine(side: .connecting(T.hello()))
+        _ = connector.channelActive()
+        XCTAssertEqual(connector.frameReceived(report.frame()), .close(.closedByPeer(code: .protocolViolation, text: "handshake timed out"), finalFrame: nil))
+    }
+
     func testRefusalIsReportedToTheConnectingSide() {
         var machine = PeerHandshakeStateMachine(side: .connecting(T.hello()))
         _ = machine.channelActive()
