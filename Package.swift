@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RondoStorage", targets: ["RondoStorage"]),
         .library(name: "RondoCompression", targets: ["RondoCompression"]),
         .library(name: "RondoRing", targets: ["RondoRing"]),
+        .library(name: "RondoPeer", targets: ["RondoPeer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -35,6 +36,10 @@ let package = Package(
         ),
         .target(name: "RondoCore"),
         .target(name: "RondoRing", dependencies: ["RondoCore"]),
+        .target(
+            name: "RondoPeer",
+            dependencies: ["RondoCore", "RondoCompression", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .target(
             name: "RondoProtocol",
             dependencies: ["RondoCore", .product(name: "NIOCore", package: "swift-nio")]
@@ -87,6 +92,15 @@ let package = Package(
         ),
         .testTarget(name: "RondoCoreTests", dependencies: ["RondoCore"]),
         .testTarget(name: "RondoRingTests", dependencies: ["RondoRing", "RondoCore"]),
+        .testTarget(
+            name: "RondoPeerTests",
+            dependencies: [
+                "RondoPeer", "RondoCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "RondoCompressionTests",
             dependencies: ["RondoCompression", .product(name: "NIOCore", package: "swift-nio")]

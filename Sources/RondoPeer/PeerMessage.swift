@@ -1,0 +1,34 @@
+import NIOCore
+
+/// A typed message of the peer protocol: one message type, a fixed set of field tags, and the
+/// rule that a decoder ignores tags it does not know (so a later release may add fields).
+public protocol PeerMessage: Sendable, Hashable {
+    static var messageType: PeerMessageType { get }
+    /// The flags every frame of this type carries. Set `mustUnderstand` on messages the sender
+    /// expects an answer to or whose loss would be silent corruption.
+    static var frameFlags: PeerFrameFlags { get }
+
+    func writeFields(into writer: inout PeerFieldWriter)
+
+    /// Checks meanings (required fields, widths, value ranges) of a structurally valid frame.
+    init(decoding frame: PeerFrame, limits: PeerProtocolLimits) throws(PeerProtocolError)
+}
+
+extension PeerMessage {
+    public static var frameFlags: PeerFrameFlags { [] }
+
+    public func frame() -> PeerFrame {
+        var writer = PeerFieldWriter()
+        writeFields(into: &writer)
+        return PeerFrame(messageType: Self.messageType, flags: Self.frameFlags, fields: writer.fields)
+    }
+
+    /// Appends this message's whole frame.
+    public func encode(into buffer: inout ByteBuffer) {
+        frame().write(into: &buffer)
+    }
+
+    public init(decoding frame: PeerFrame) throws(PeerProtocolError) {
+        try self.init(decoding: frame, limits: .default)
+    }
+}
