@@ -96,7 +96,7 @@ extension CommandEngine {
         }
     }
 
-    /// The flags every meta status line echoes: `k` (the key as sent), `O` and `b`; and `c` / `t`
+    /// The flags every meta status line echoes: `k` (the key as sent) and `O`; and `c` / `t`
     /// when the caller has a CAS / an expiry to report.
     func writeEchoFlags(
         _ meta: MetaRequest, cas: UInt64? = nil, secondsLeft: (() -> Int64)? = nil, into out: inout ByteBuffer
@@ -105,10 +105,10 @@ extension CommandEngine {
         while let token = tokens.next() {
             switch token.firstReadableByte! {
             case UInt8(ascii: "k"):
+                // memcached writes a base64 key as sent, followed by its `b` marker.
                 out.writeStaticString(" k")
                 out.writeImmutableBuffer(meta.wireKey)
-            case UInt8(ascii: "b"):
-                out.writeStaticString(" b")
+                if meta.flags.contains("b") { out.writeStaticString(" b") }
             case UInt8(ascii: "O"):
                 Self.writeOpaque(token, into: &out)
             case UInt8(ascii: "c"):

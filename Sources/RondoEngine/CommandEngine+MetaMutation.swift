@@ -82,13 +82,17 @@ extension CommandEngine {
             meta.key, delta: flags.delta, increment: increment,
             compareCAS: flags.contains("C") ? flags.compareCAS : nil, autoCreate: autoCreate,
             newExpiresAt: flags.contains("T") ? absoluteExpiry(flags.ttl) : nil)
+        countArithmetic(outcome, increment: increment)
         switch outcome {
         case .value(let value, let cas):
-            if increment { counters.incrHits.bump() } else { counters.decrHits.bump() }
+            if autoCreate != nil && flags.contains("T") {
+                // A freshly created counter gets the T expiry too (the store applies it to existing
+                // items only).
+                _ = store.touch(meta.key, expiresAt: absoluteExpiry(flags.ttl))
+            }
             guard !meta.quiet else { return }
             writeArithmeticSuccess(meta, value: value, cas: cas, into: &out)
         case .notFound:
-            if increment { counters.incrMisses.bump() } else { counters.decrMisses.bump() }
             out.writeStaticString("NF")
             writeEchoFlags(meta, into: &out)
             out.writeCRLF()

@@ -60,14 +60,7 @@ extension CommandEngine {
 
     func executeArithmetic(_ request: ArithmeticRequest, into out: inout ByteBuffer) {
         let outcome = store.arithmetic(request.key, delta: request.delta, increment: request.increment)
-        let hit: Bool
-        if case .value = outcome { hit = true } else { hit = false }
-        switch (request.increment, hit) {
-        case (true, true): counters.incrHits.bump()
-        case (true, false): counters.incrMisses.bump()
-        case (false, true): counters.decrHits.bump()
-        case (false, false): counters.decrMisses.bump()
-        }
+        countArithmetic(outcome, increment: request.increment)
         guard !request.noreply else { return }
         switch outcome {
         case .value(let value, _):
@@ -77,6 +70,17 @@ extension CommandEngine {
         case .nonNumeric: out.writeLine("CLIENT_ERROR cannot increment or decrement non-numeric value")
         case .exists: out.writeLine("EXISTS")
         case .outOfMemory: out.writeLine("SERVER_ERROR out of memory")
+        }
+    }
+
+    /// memcached counts hits and misses (not found) only; a non-numeric value counts as neither.
+    func countArithmetic(_ outcome: ArithmeticOutcome, increment: Bool) {
+        switch (outcome, increment) {
+        case (.value, true): counters.incrHits.bump()
+        case (.value, false): counters.decrHits.bump()
+        case (.notFound, true): counters.incrMisses.bump()
+        case (.notFound, false): counters.decrMisses.bump()
+        default: break
         }
     }
 
