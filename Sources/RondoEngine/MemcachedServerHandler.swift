@@ -1,12 +1,18 @@
 import NIOCore
 import RondoProtocol
 
-/// Runs decoded requests through the engine and batches the replies: everything answered during one
-/// read burst goes out in one write + flush on `channelReadComplete` (or earlier once the pending
-/// output passes `flushThresholdBytes`). Closes on `quit`, on decoder errors, and after draining on
-/// `ChannelShouldQuiesceEvent`.
+/// One connection of the memcached text protocol: decodes the received bytes with
+/// `MemcachedRequestDecoder`, runs each request through the engine and batches the replies.
+///
+/// The decoder runs inside this handler (`NIOSingleStepByteToMessageProcessor`) rather than in a
+/// separate `ByteToMessageHandler` so that requests never pass through `NIOAny`: a request is larger
+/// than an existential's inline buffer, and boxing it would cost an allocation per request.
+///
+/// Everything answered during one read burst goes out in one write + flush on `channelReadComplete`
+/// (or earlier once the pending output passes `flushThresholdBytes`). Closes on `quit`, on fatal
+/// decoder errors, and after answering what was received on `ChannelShouldQuiesceEvent`.
 public final class MemcachedServerHandler: ChannelInboundHandler, RemovableChannelHandler {
-    public typealias InboundIn = MemcachedRequest
+    public typealias InboundIn = ByteBuffer
     public typealias OutboundOut = ByteBuffer
 
     /// Pending output above this is written without waiting for the end of the read burst.
@@ -14,16 +20,18 @@ public final class MemcachedServerHandler: ChannelInboundHandler, RemovableChann
 
     private enum State {
         case open
-        /// Replies are flushed and the close is under way: later requests are ignored.
+        /// Replies are flushed and the close is under way: later bytes are ignored.
         case closing
     }
 
     private let engine: CommandEngine
+    private let processor: NIOSingleStepByteToMessageProcessor<MemcachedRequestDecoder>
     private var output = ByteBuffer()
     private var state = State.open
 
-    public init(engine: CommandEngine) {
+    public init(engine: CommandEngine, limits: ProtocolLimits) {
         self.engine = engine
+        self.processor = NIOSingleStepByteToMessageProcessor(MemcachedRequestDecoder(limits: limits))
     }
 
     public func handlerAdded(context: ChannelHandlerContext) {
@@ -36,13 +44,29 @@ public final class MemcachedServerHandler: ChannelInboundHandler, RemovableChann
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
+        // A request cut off by the disconnect (say, half a data block) is simply dropped with the
+        // processor's buffer.
         engine.counters.connectionClosed()
         context.fireChannelInactive()
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .open = state else { return }
-        let request = unwrapInboundIn(data)
+        let bytes = unwrapInboundIn(data)
+        engine.counters.addBytesRead(bytes.readableBytes)
+        do {
+            try processor.process(buffer: bytes) { request in
+                guard case .open = state else { return }
+                execute(request, context: context)
+            }
+        } catch {
+            // Fatal input (an endless line): memcached closes without a reply. Replies to the
+            // requests before it are still sent.
+            flushAndClose(context: context)
+        }
+    }
+
+    private func execute(_ request: MemcachedRequest, context: ChannelHandlerContext) {
         switch engine.execute(request, into: &output) {
         case .continue:
             if output.readableBytes >= Self.flushThresholdBytes { flushPending(context: context) }
@@ -58,18 +82,12 @@ public final class MemcachedServerHandler: ChannelInboundHandler, RemovableChann
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            // Every request received so far has been answered (requests are executed as they are
-            // decoded); send those answers, then close.
+            // Requests are executed as they are decoded, so every complete request received so far
+            // has been answered: send those answers, then close.
             if case .open = state { flushAndClose(context: context) }
             return
         }
         context.fireUserInboundEventTriggered(event)
-    }
-
-    public func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // Decoder errors (an endless line) are fatal: memcached closes without a reply. Replies to
-        // the requests before it are still sent.
-        if case .open = state { flushAndClose(context: context) }
     }
 
     private func flushPending(context: ChannelHandlerContext) {

@@ -3,18 +3,19 @@ import NIOCore
 /// Parsing of the classic commands, with memcached 1.6.18's token-count and error rules.
 extension MemcachedRequestDecoder {
     func parseClassic(command: ByteBuffer, tokens: LineTokenizer) -> LineOutcome {
+        // get/gets first and without counting tokens: they are the hot path and may carry many keys.
+        if command.readableBytesEqual("get") { return .request(parseRetrieval(.get, tokens: tokens)) }
+        if command.readableBytesEqual("gets") { return .request(parseRetrieval(.gets, tokens: tokens)) }
         // Token count including the command, as memcached's dispatch tests it.
         let count = tokens.remainingCount + 1
-        if command.readableBytesEqual("get") { return .request(parseRetrieval(.get, tokens: tokens, count: count)) }
-        if command.readableBytesEqual("gets") { return .request(parseRetrieval(.gets, tokens: tokens, count: count)) }
         if command.readableBytesEqual("set") { return parseStorage(.set, tokens: tokens, count: count) }
         if command.readableBytesEqual("add") { return parseStorage(.add, tokens: tokens, count: count) }
         if command.readableBytesEqual("replace") { return parseStorage(.replace, tokens: tokens, count: count) }
         if command.readableBytesEqual("append") { return parseStorage(.append, tokens: tokens, count: count) }
         if command.readableBytesEqual("prepend") { return parseStorage(.prepend, tokens: tokens, count: count) }
         if command.readableBytesEqual("cas") { return parseStorage(.cas, tokens: tokens, count: count) }
-        if command.readableBytesEqual("gat") { return .request(parseRetrieval(.gat, tokens: tokens, count: count)) }
-        if command.readableBytesEqual("gats") { return .request(parseRetrieval(.gats, tokens: tokens, count: count)) }
+        if command.readableBytesEqual("gat") { return .request(parseRetrieval(.gat, tokens: tokens)) }
+        if command.readableBytesEqual("gats") { return .request(parseRetrieval(.gats, tokens: tokens)) }
         return .request(parseOther(command: command, tokens: tokens, count: count))
     }
 
@@ -39,7 +40,7 @@ extension MemcachedRequestDecoder {
         return last?.readableBytesEqual("noreply") ?? false
     }
 
-    private func parseRetrieval(_ command: RetrievalRequest.Command, tokens: LineTokenizer, count: Int) -> MemcachedRequest {
+    private func parseRetrieval(_ command: RetrievalRequest.Command, tokens: LineTokenizer) -> MemcachedRequest {
         var tokens = tokens
         var exptime: Int64 = 0
         if command == .gat || command == .gats {
@@ -47,13 +48,15 @@ extension MemcachedRequestDecoder {
             guard let exptimeToken = tokens.next() else { return .error(.unknownCommand, noreply: false) }
             guard let parsed = exptimeToken.parseDecimalInt64() else { return .error(.invalidExptime, noreply: false) }
             exptime = parsed
-        } else if count < 2 {
-            return .error(.unknownCommand, noreply: false)
         }
         let keys = KeyList(line: tokens.remainder)
-        for key in keys where !isValidKey(key) {
-            return .error(.badCommandLineFormat, noreply: false)
+        // One pass to validate every key: memcached rejects the whole line for one bad key.
+        var keyCount = 0
+        for key in keys {
+            guard isValidKey(key) else { return .error(.badCommandLineFormat, noreply: false) }
+            keyCount += 1
         }
+        if keyCount == 0 && (command == .get || command == .gets) { return .error(.unknownCommand, noreply: false) }
         return .retrieve(RetrievalRequest(command: command, exptime: exptime, keys: keys))
     }
 

@@ -106,7 +106,8 @@ extension MemcachedRequestDecoder {
     /// `me <key> [b]`: memcached ignores every other flag of `me`.
     private func parseMetaDebug(_ tokens: LineTokenizer) -> MemcachedRequest {
         var tokens = tokens
-        guard let wireKey = tokens.next() else { return .error(.unknownCommand, noreply: false) }
+        // Unlike mg/ms/md/ma, memcached answers a bare `me` with a format error, not ERROR.
+        guard let wireKey = tokens.next() else { return .error(.badCommandLineFormat, noreply: false) }
         guard isValidKey(wireKey) else { return .error(.badCommandLineFormat, noreply: false) }
         let flagTokens = tokens.remainder
         var key = wireKey

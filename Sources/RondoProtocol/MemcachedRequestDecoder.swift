@@ -1,7 +1,7 @@
 import NIOCore
 
 /// Decodes the memcached text protocol (classic and meta commands) into `MemcachedRequest`s.
-/// Use it with `ByteToMessageHandler`. Fatal input (an endless line) throws
+/// Use it with `ByteToMessageHandler` or `NIOSingleStepByteToMessageProcessor`. Fatal input (an endless line) throws
 /// `MemcachedDecoderError`; everything else memcached survives decodes as `.error`.
 ///
 /// `decode` returns nil only when the buffer holds no complete request; it may have consumed bytes

@@ -28,7 +28,8 @@ struct EngineHarness {
         var buffer = ByteBuffer(string: input)
         var out = ByteBuffer()
         while let request = try decoder.decode(buffer: &buffer) {
-            _ = engine.execute(request, into: &out)
+            // `quit` ends the connection: nothing after it is read.
+            guard engine.execute(request, into: &out) == .continue else { break }
         }
         return String(buffer: out)
     }

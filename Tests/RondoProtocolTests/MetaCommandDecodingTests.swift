@@ -56,6 +56,8 @@ final class MetaCommandDecodingTests: XCTestCase {
         XCTAssertEqual(try decodeOne("ma a Dabc\r\n"), .error(.invalidOrDuplicateFlag, noreply: false))
         XCTAssertEqual(try decodeOne("ma a Mx\r\n"), .error(.invalidArithmeticMode, noreply: false))
         XCTAssertEqual(try decodeOne("mg\r\n"), .error(.unknownCommand, noreply: false))
+        XCTAssertEqual(try decodeOne("md\r\n"), .error(.unknownCommand, noreply: false))
+        XCTAssertEqual(try decodeOne("me\r\n"), .error(.badCommandLineFormat, noreply: false))
         XCTAssertEqual(try decodeOne("mg " + String(repeating: "k", count: 251) + " v\r\n"), .error(.badCommandLineFormat, noreply: false))
     }
 
