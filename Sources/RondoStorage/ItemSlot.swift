@@ -12,6 +12,8 @@ struct ItemSlot {
     /// The `FlushSchedule` epoch the item was stored in; an older epoch means flushed.
     var flushEpoch: UInt64
     var lastAccess: Int64
+    /// When the item last moved to the LRU head (linking counts).
+    var bumpedAt: Int64
     var vnode: Int
     /// Index in the vnode's `members`.
     var memberPosition: Int

@@ -122,18 +122,12 @@ public final class ItemStore: Sendable {
         let time = accessTime()
         let vnode = vnode(of: key)
         // Copying and compressing happen before the lock; append/prepend need the old value first.
-        let prepared: StoredForm? =
-            switch mode {
-            case .set, .add, .replace: StoredForm(key: key, value: value, compressMinBytes: configuration.compressMinBytes)
-            case .append, .prepend: nil
-            }
-        if let prepared, prepared.accountedBytes > memory.limitBytes {
+        let write = StoreWrite(mode: mode, key: key, value: value, compressMinBytes: configuration.compressMinBytes)
+        if let prepared = write.preparedForm, prepared.accountedBytes > memory.limitBytes {
             return .outOfMemory
         }
         return withMemory(ofVnode: vnode, at: time, outOfMemory: StoreOutcome.outOfMemory) {
-            $0.store(
-                key, value: value, prepared: prepared, flags: flags, expiresAt: expiresAt, mode: mode,
-                compareCAS: compareCAS, vnode: vnode, at: time)
+            $0.store(key, write: write, flags: flags, expiresAt: expiresAt, compareCAS: compareCAS, vnode: vnode, at: time)
         }
     }
 

@@ -13,6 +13,9 @@ public struct StoreConfiguration: Sendable {
     /// Requested number of lock shards. The store rounds it down to a power of two in
     /// `1...ItemStore.maximumShardCount` and to at most `vnodeCount`, so that a vnode maps to one shard.
     public var shardCount: Int
+    /// An item moves to the LRU head on access at most once per this many seconds (memcached: 60);
+    /// 0 = on every access. Larger values make LRU order coarser and hits cheaper.
+    public var lruBumpIntervalSeconds: Int64
 
     public init(
         memoryLimitBytes: Int = 64 << 20,
@@ -20,7 +23,8 @@ public struct StoreConfiguration: Sendable {
         maxItemBytes: Int = 1 << 20,
         vnodeCount: VnodeCount = .default,
         compressMinBytes: Int? = nil,
-        shardCount: Int = 32
+        shardCount: Int = 32,
+        lruBumpIntervalSeconds: Int64 = 60
     ) {
         self.memoryLimitBytes = memoryLimitBytes
         self.eviction = eviction
@@ -28,5 +32,6 @@ public struct StoreConfiguration: Sendable {
         self.vnodeCount = vnodeCount
         self.compressMinBytes = compressMinBytes
         self.shardCount = shardCount
+        self.lruBumpIntervalSeconds = lruBumpIntervalSeconds
     }
 }

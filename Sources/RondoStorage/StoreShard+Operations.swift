@@ -15,7 +15,7 @@ extension StoreShard {
             slots[index]!.expiresAt = newExpiresAt
         }
         if bumpLRU {
-            bump(index)
+            bump(index, at: time)
         }
         return FetchedItem(view: view, isCompressed: slot.form.isCompressed)
     }
@@ -27,44 +27,41 @@ extension StoreShard {
     }
 
     mutating func store(
-        _ key: ByteBuffer, value: ByteBuffer, prepared: StoredForm?, flags: UInt32, expiresAt: Int64,
-        mode: StoreMode, compareCAS: UInt64?, vnode: Int, at time: AccessTime
+        _ key: ByteBuffer, write: StoreWrite, flags: UInt32, expiresAt: Int64, compareCAS: UInt64?,
+        vnode: Int, at time: AccessTime
     ) -> ShardResult<StoreOutcome> {
         let existing = liveSlot(key, vnode: vnode, at: time)
         if let compareCAS {
             guard let existing else { return .done(.notFound) }
             guard slots[existing]!.cas == compareCAS else { return .done(.exists) }
         }
-        var form: StoredForm
+        let form: StoredForm
         var flags = flags
         var expiresAt = expiresAt
-        switch mode {
-        case .set:
-            form = prepared!
-        case .add:
-            guard existing == nil else {
+        switch write {
+        case .set(let prepared):
+            form = prepared
+        case .add(let prepared):
+            if let existing {
                 // memcached bumps the item an add collided with: it is evidently in demand.
-                bump(existing!)
+                bump(existing, at: time)
                 return .done(.notStored)
             }
-            form = prepared!
-        case .replace:
+            form = prepared
+        case .replace(let prepared):
             guard existing != nil else { return .done(.notStored) }
-            form = prepared!
-        case .append, .prepend:
+            form = prepared
+        case .append(let addition), .prepend(let addition):
             guard let existing else { return .done(.notStored) }
             guard let current = decodedValue(of: existing) else {
+                // Corrupt stored bytes count as a miss; the item goes.
                 unlink(existing)
                 return .done(.notStored)
             }
-            let combinedBytes = current.readableBytes + value.readableBytes
-            guard ItemStore.itemBytes(keyBytes: key.readableBytes, valueBytes: combinedBytes) <= configuration.maxItemBytes else {
+            guard let combined = combinedForm(key, current: current, addition: addition, appending: write.isAppend) else {
                 return .done(.tooLarge)
             }
-            var combined = ByteBufferAllocator().buffer(capacity: combinedBytes)
-            combined.writeImmutableBuffer(mode == .append ? current : value)
-            combined.writeImmutableBuffer(mode == .append ? value : current)
-            form = StoredForm(key: key, value: combined, compressMinBytes: configuration.compressMinBytes)
+            form = combined
             flags = slots[existing]!.flags
             expiresAt = slots[existing]!.expiresAt
         }
@@ -72,6 +69,18 @@ extension StoreShard {
         case .done(let cas): return .done(.stored(cas: cas))
         case .needsMemory(let bytes): return .needsMemory(bytes: bytes)
         }
+    }
+
+    /// The stored form of an append or prepend; nil when the result exceeds the item size limit.
+    private func combinedForm(_ key: ByteBuffer, current: ByteBuffer, addition: ByteBuffer, appending: Bool) -> StoredForm? {
+        let combinedBytes = current.readableBytes + addition.readableBytes
+        guard ItemStore.itemBytes(keyBytes: key.readableBytes, valueBytes: combinedBytes) <= configuration.maxItemBytes else {
+            return nil
+        }
+        var combined = ByteBufferAllocator().buffer(capacity: combinedBytes)
+        combined.writeImmutableBuffer(appending ? current : addition)
+        combined.writeImmutableBuffer(appending ? addition : current)
+        return StoredForm(key: key, value: combined, compressMinBytes: configuration.compressMinBytes)
     }
 
     mutating func delete(_ key: ByteBuffer, compareCAS: UInt64?, invalidate: Bool, vnode: Int, at time: AccessTime) -> DeleteOutcome {
@@ -124,7 +133,7 @@ extension StoreShard {
         // memcached's touch keeps the CAS and counts as an access.
         slots[index]!.expiresAt = expiresAt
         slots[index]!.lastAccess = time.now
-        bump(index)
+        bump(index, at: time)
         return true
     }
 

@@ -28,7 +28,7 @@ extension StoreShard {
         var position = cursor.flatMap { $0.generation == items.generation ? $0.position : nil } ?? 0
         var exported: [FetchedExport] = []
         exported.reserveCapacity(min(maxItems, items.count))
-        var scanBudget = max(1, maxItems) * Self.exportScanFactor
+        var scanBudget = min(maxItems, Int.max / Self.exportScanFactor) * Self.exportScanFactor
         while position < items.members.count, exported.count < maxItems, scanBudget > 0 {
             let index = items.members[position]
             position += 1

@@ -57,7 +57,7 @@ struct StoreShard {
         assert(replaced == nil, "linked a key that is already present")
         slots[index] = ItemSlot(
             form: form, flags: flags, expiresAt: expiresAt, cas: cas, flushEpoch: time.flushEpoch,
-            lastAccess: time.now, vnode: vnode, memberPosition: position, isStale: isStale)
+            lastAccess: time.now, bumpedAt: time.now, vnode: vnode, memberPosition: position, isStale: isStale)
         pushFront(index)
         itemCount += 1
         counters.totalItems += 1

@@ -40,19 +40,37 @@ final class CompressionTests: XCTestCase {
     func testCorruptStoredValueIsAMissAndIsDropped() {
         let (store, _) = makeStore(compressMinBytes: 64)
         _ = store.store(bytes("k"), value: bytes(String(repeating: "q", count: 1000)), flags: 0, expiresAt: 0, mode: .set)
-        let vnode = store.vnode(of: bytes("k"))
-        store.withShard(ofVnode: vnode) { shard in
-            let index = shard.vnodes[shard.vnodeIndex(vnode)].slotByKey[bytes("k")]!
-            let form = shard.slots[index]!.form
+        changeStoredForm(of: "k", in: store) { form in
             XCTAssertTrue(form.isCompressed)
             // Keep the length header, garble the LZ4 block.
             let garbage = [UInt8](repeating: 0xFF, count: form.storage.readableBytes - form.keyLength - LZ4.headerBytes)
-            shard.slots[index]!.form.storage.setBytes(garbage, at: form.keyLength + LZ4.headerBytes)
+            form.storage.setBytes(garbage, at: form.keyLength + LZ4.headerBytes)
         }
         XCTAssertNil(store.get(bytes("k")))
         XCTAssertEqual(store.stats().currentItems, 0)
         XCTAssertEqual(store.stats().bytes, 0)
         assertConsistent(store)
+    }
+
+    func testAppendToCorruptStoredValueIsAMissAndDropsIt() {
+        let (store, _) = makeStore(compressMinBytes: 64)
+        _ = store.store(bytes("k"), value: bytes(String(repeating: "q", count: 1000)), flags: 0, expiresAt: 0, mode: .set)
+        changeStoredForm(of: "k", in: store) { form in
+            // A declared length above maxItemBytes: rejected before decompression.
+            form.storage.setInteger(UInt32.max, at: form.keyLength)
+        }
+        XCTAssertEqual(store.store(bytes("k"), value: bytes("x"), flags: 0, expiresAt: 0, mode: .append), .notStored)
+        XCTAssertEqual(store.stats().currentItems, 0)
+        assertConsistent(store)
+    }
+
+    /// Changes an item's stored bytes in place, as memory corruption would.
+    private func changeStoredForm(of key: String, in store: ItemStore, _ change: (inout StoredForm) -> Void) {
+        let vnode = store.vnode(of: bytes(key))
+        store.withShard(ofVnode: vnode) { shard in
+            let index = shard.vnodes[shard.vnodeIndex(vnode)].slotByKey[bytes(key)]!
+            change(&shard.slots[index]!.form)
+        }
     }
 }
 
@@ -62,3 +80,4 @@ extension ArithmeticOutcome {
         return nil
     }
 }
+

@@ -97,6 +97,20 @@ final class MemoryLimitTests: XCTestCase {
         assertConsistent(store)
     }
 
+    func testBumpsAreThrottledToOncePerInterval() {
+        let (store, clock) = makeStore(memoryLimitBytes: 2 * itemBytes, eviction: .lru, vnodeCount: 1, lruBumpIntervalSeconds: 60)
+        _ = put(store, "k1")
+        _ = put(store, "k2")
+        XCTAssertNotNil(store.get(bytes("k1")), "stored this second: no bump")
+        _ = put(store, "k3")
+        XCTAssertNil(store.get(bytes("k1")), "k1 stayed at the tail")
+        clock.advance(bySeconds: 60)
+        XCTAssertNotNil(store.get(bytes("k2")), "bumped: its last move was 60 s ago")
+        _ = put(store, "k4")
+        XCTAssertNotNil(store.get(bytes("k2")))
+        XCTAssertNil(store.get(bytes("k3")))
+    }
+
     func testResetStatsKeepsGauges() {
         let (store, _) = makeStore(memoryLimitBytes: itemBytes, eviction: .lru, vnodeCount: 1)
         _ = put(store, "k1")
@@ -124,5 +138,41 @@ final class MemoryLimitTests: XCTestCase {
         let big = String(repeating: "x", count: 2 * itemBytes)
         XCTAssertEqual(store.store(bytes("big"), value: bytes(big), flags: 0, expiresAt: 0, mode: .set), .outOfMemory)
         XCTAssertNotNil(store.get(bytes("k1")))
+    }
+}
+
+final class MemoryEdgeTests: XCTestCase {
+    func testOverheadConstantCoversTheItemsBookkeeping() {
+        // Slot record + vnode dictionary entry (key buffer + slot index) + member-list entry.
+        let bookkeeping = MemoryLayout<ItemSlot?>.stride + MemoryLayout<ByteBuffer>.stride + 2 * MemoryLayout<Int>.stride
+        XCTAssertGreaterThanOrEqual(ItemStore.perItemOverheadBytes, bookkeeping)
+    }
+
+    func testArithmeticOutOfMemoryWithoutEviction() {
+        let limit = accounted(key: "n", value: "9")
+        let (store, _) = makeStore(memoryLimitBytes: limit, eviction: .none)
+        _ = store.store(bytes("n"), value: bytes("9"), flags: 0, expiresAt: 0, mode: .set)
+        XCTAssertEqual(store.arithmetic(bytes("n"), delta: 1, increment: true), .outOfMemory)
+        XCTAssertEqual(store.arithmetic(bytes("m"), delta: 1, increment: true, autoCreate: (initial: 1, expiresAt: 0)), .outOfMemory)
+        XCTAssertEqual(text(store.get(bytes("n"))), "9")
+    }
+
+    func testImportRespectsSizeAndMemoryLimits() {
+        let (store, _) = makeStore(memoryLimitBytes: accounted(key: "k", value: "v"), maxItemBytes: accounted(key: "k", value: "vv"))
+        XCTAssertEqual(store.importItem(ExportedItem(key: bytes("k"), value: bytes("vvv"), flags: 0, expiresAt: 0, cas: 9)), .tooLarge)
+        XCTAssertEqual(store.importItem(ExportedItem(key: bytes("k"), value: bytes("v"), flags: 0, expiresAt: 0, cas: 9)), .stored(cas: 9))
+        XCTAssertEqual(store.importItem(ExportedItem(key: bytes("j"), value: bytes("v"), flags: 0, expiresAt: 0, cas: 10)), .outOfMemory)
+    }
+
+    func testExtremeArgumentsDoNotTrap() {
+        let (store, _) = makeStore(vnodeCount: 1)
+        _ = store.store(bytes("k"), value: bytes("v"), flags: 0, expiresAt: Int64.max, mode: .set)
+        XCTAssertEqual(store.exportVnode(0, maxItems: Int.max).items.count, 1)
+        XCTAssertEqual(store.exportVnode(0, maxItems: 0).items.count, 0)
+        XCTAssertEqual(store.sweepExpired(maxItems: Int.max), 0)
+        XCTAssertEqual(store.sweepExpired(maxItems: -5), 0)
+        store.dropVnode(7)
+        XCTAssertEqual(store.arithmetic(bytes("k"), delta: .max, increment: false), .nonNumeric)
+        XCTAssertNotNil(store.get(bytes("k")))
     }
 }

@@ -14,14 +14,16 @@ func accounted(key: String, value: String) -> Int {
 }
 
 /// A store on a manual clock; `vnodeCount: 1` puts every key in one shard (one LRU order).
+/// Every access bumps LRU unless a test asks for memcached's throttled bumps.
 func makeStore(
     memoryLimitBytes: Int = 64 << 20, eviction: EvictionPolicy = .none, maxItemBytes: Int = 1 << 20,
-    vnodeCount: Int = 1024, compressMinBytes: Int? = nil, shardCount: Int = 32
+    vnodeCount: Int = 1024, compressMinBytes: Int? = nil, shardCount: Int = 32, lruBumpIntervalSeconds: Int64 = 0
 ) -> (ItemStore, ManualClock) {
     let clock = ManualClock()
     let configuration = StoreConfiguration(
         memoryLimitBytes: memoryLimitBytes, eviction: eviction, maxItemBytes: maxItemBytes,
-        vnodeCount: try! VnodeCount(vnodeCount), compressMinBytes: compressMinBytes, shardCount: shardCount)
+        vnodeCount: try! VnodeCount(vnodeCount), compressMinBytes: compressMinBytes, shardCount: shardCount,
+        lruBumpIntervalSeconds: lruBumpIntervalSeconds)
     return (ItemStore(configuration: configuration, clock: clock), clock)
 }
 
