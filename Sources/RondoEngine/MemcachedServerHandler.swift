@@ -1,0 +1,106 @@
+import NIOCore
+import RondoProtocol
+
+/// One connection of the memcached text protocol: decodes the received bytes with
+/// `MemcachedRequestDecoder`, runs each request through the engine and batches the replies.
+///
+/// The decoder runs inside this handler (`NIOSingleStepByteToMessageProcessor`) rather than in a
+/// separate `ByteToMessageHandler` so that requests never pass through `NIOAny`: a request is larger
+/// than an existential's inline buffer, and boxing it would cost an allocation per request.
+///
+/// Everything answered during one read burst goes out in one write + flush on `channelReadComplete`
+/// (or earlier once the pending output passes `flushThresholdBytes`). Closes on `quit`, on fatal
+/// decoder errors, and after answering what was received on `ChannelShouldQuiesceEvent`.
+public final class MemcachedServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
+
+    /// Pending output above this is written without waiting for the end of the read burst.
+    public static let flushThresholdBytes = 64 * 1024
+
+    private enum State {
+        case open
+        /// Replies are flushed and the close is under way: later bytes are ignored.
+        case closing
+    }
+
+    private let engine: CommandEngine
+    private let processor: NIOSingleStepByteToMessageProcessor<MemcachedRequestDecoder>
+    private var output = ByteBuffer()
+    private var state = State.open
+
+    public init(engine: CommandEngine, limits: ProtocolLimits) {
+        self.engine = engine
+        self.processor = NIOSingleStepByteToMessageProcessor(MemcachedRequestDecoder(limits: limits))
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        output = context.channel.allocator.buffer(capacity: 0)
+    }
+
+    public func channelActive(context: ChannelHandlerContext) {
+        engine.counters.connectionOpened()
+        context.fireChannelActive()
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        // A request cut off by the disconnect (say, half a data block) is simply dropped with the
+        // processor's buffer.
+        engine.counters.connectionClosed()
+        context.fireChannelInactive()
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .open = state else { return }
+        let bytes = unwrapInboundIn(data)
+        engine.counters.addBytesRead(bytes.readableBytes)
+        do {
+            try processor.process(buffer: bytes) { request in
+                guard case .open = state else { return }
+                execute(request, context: context)
+            }
+        } catch {
+            // Fatal input (an endless line): memcached closes without a reply. Replies to the
+            // requests before it are still sent.
+            flushAndClose(context: context)
+        }
+    }
+
+    private func execute(_ request: MemcachedRequest, context: ChannelHandlerContext) {
+        switch engine.execute(request, into: &output) {
+        case .continue:
+            if output.readableBytes >= Self.flushThresholdBytes { flushPending(context: context) }
+        case .close:
+            flushAndClose(context: context)
+        }
+    }
+
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        if case .open = state { flushPending(context: context) }
+        context.fireChannelReadComplete()
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            // Requests are executed as they are decoded, so every complete request received so far
+            // has been answered: send those answers, then close.
+            if case .open = state { flushAndClose(context: context) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func flushPending(context: ChannelHandlerContext) {
+        guard output.readableBytes > 0 else { return }
+        engine.counters.addBytesWritten(output.readableBytes)
+        context.writeAndFlush(wrapOutboundOut(output), promise: nil)
+        // The written buffer now shares storage; clear() gives this one fresh storage on next write.
+        output.clear()
+    }
+
+    private func flushAndClose(context: ChannelHandlerContext) {
+        state = .closing
+        flushPending(context: context)
+        context.close(mode: .all, promise: nil)
+    }
+}
