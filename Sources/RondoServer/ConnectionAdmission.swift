@@ -8,7 +8,7 @@ enum ConnectionAdmission {
 
     /// Returns true when the channel may proceed.
     static func admit(_ channel: any Channel, counters: NodeCounters, maxConnections: Int) -> Bool {
-        guard counters.currentConnections >= maxConnections else { return true }
+        guard counters.currentConnectionCount >= maxConnections else { return true }
         counters.connectionRejected()
         var buffer = channel.allocator.buffer(capacity: refusal.utf8CodeUnitCount)
         buffer.writeStaticString(refusal)

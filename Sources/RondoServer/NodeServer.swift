@@ -81,7 +81,7 @@ public final class NodeServer: Service, Sendable {
         } onGracefulShutdown: {
             self.drain(quiesce: quiesce, completing: drained)
         }
-        logger.info("stopped", metadata: ["address": "\(address)", "open_connections": "\(counters.currentConnections)"])
+        logger.info("stopped", metadata: ["address": "\(address)", "open_connections": "\(counters.currentConnectionCount)"])
     }
 
     private func makeBootstrap(quiesce: ServerQuiescingHelper) -> ServerBootstrap {
@@ -110,23 +110,27 @@ public final class NodeServer: Service, Sendable {
 
     /// Stops accepting and asks every connection to finish; force-closes after the drain timeout.
     private func drain(quiesce: ServerQuiescingHelper, completing drained: EventLoopPromise<Void>) {
-        logger.info("draining connections", metadata: ["open": "\(counters.currentConnections)", "timeout": "\(configuration.drainTimeout)"])
-        let loop = group.next()
-        let quiesced = loop.makePromise(of: Void.self)
-        quiesce.initiateShutdown(promise: quiesced)
-        // Both callbacks run on `loop`, so a loop-bound flag decides which one finishes the drain.
-        let finished = NIOLoopBoundBox(false, eventLoop: loop)
-        let timeout = loop.scheduleTask(in: configuration.drainTimeout) { [logger] in
-            guard !finished.value else { return }
-            finished.value = true
-            logger.warning("drain timeout: closing remaining connections")
-            drained.succeed(())
-        }
-        quiesced.futureResult.whenComplete { _ in
-            timeout.cancel()
-            guard !finished.value else { return }
-            finished.value = true
-            drained.succeed(())
+        logger.info("draining connections", metadata: ["open": "\(counters.currentConnectionCount)", "timeout": "\(configuration.drainTimeout)"])
+        let loop = drained.futureResult.eventLoop
+        let drainTimeout = configuration.drainTimeout
+        let logger = self.logger
+        loop.execute {
+            let quiesced = loop.makePromise(of: Void.self)
+            quiesce.initiateShutdown(promise: quiesced)
+            // Both callbacks run on `loop`, so a loop-bound flag decides which one ends the drain.
+            let finished = NIOLoopBoundBox(false, eventLoop: loop)
+            let timeout = loop.scheduleTask(in: drainTimeout) {
+                guard !finished.value else { return }
+                finished.value = true
+                logger.warning("drain timeout: closing remaining connections")
+                drained.succeed(())
+            }
+            quiesced.futureResult.whenComplete { _ in
+                timeout.cancel()
+                guard !finished.value else { return }
+                finished.value = true
+                drained.succeed(())
+            }
         }
     }
 

@@ -102,7 +102,7 @@ extension StoreShard {
         guard let existing = liveSlot(key, vnode: vnode, at: time) else {
             guard let autoCreate, compareCAS == nil else { return .done(.notFound) }
             return storeNumber(
-                autoCreate.initial, key: key, flags: 0, expiresAt: autoCreate.expiresAt, replacing: nil,
+                autoCreate.initial, paddedTo: 0, key: key, flags: 0, expiresAt: autoCreate.expiresAt, replacing: nil,
                 vnode: vnode, at: time)
         }
         if let compareCAS, slots[existing]!.cas != compareCAS { return .done(.exists) }
@@ -113,15 +113,16 @@ extension StoreShard {
         guard let number = DecimalNumber.parse(current) else { return .done(.nonNumeric) }
         let result = increment ? number &+ delta : (number >= delta ? number - delta : 0)
         return storeNumber(
-            result, key: key, flags: slots[existing]!.flags, expiresAt: newExpiresAt ?? slots[existing]!.expiresAt,
+            result, paddedTo: current.readableBytes, key: key, flags: slots[existing]!.flags, expiresAt: newExpiresAt ?? slots[existing]!.expiresAt,
             replacing: existing, vnode: vnode, at: time)
     }
 
     private mutating func storeNumber(
-        _ number: UInt64, key: ByteBuffer, flags: UInt32, expiresAt: Int64, replacing existing: Int?,
-        vnode: Int, at time: AccessTime
+        _ number: UInt64, paddedTo paddedLength: Int, key: ByteBuffer, flags: UInt32, expiresAt: Int64,
+        replacing existing: Int?, vnode: Int, at time: AccessTime
     ) -> ShardResult<ArithmeticOutcome> {
-        let form = StoredForm(key: key, value: DecimalNumber.text(number), compressMinBytes: configuration.compressMinBytes)
+        let text = DecimalNumber.text(number, paddedTo: paddedLength)
+        let form = StoredForm(key: key, value: text, compressMinBytes: configuration.compressMinBytes)
         switch commit(form, flags: flags, expiresAt: expiresAt, replacing: existing, vnode: vnode, at: time) {
         case .done(let cas): return .done(.value(number, cas: cas))
         case .needsMemory(let bytes): return .needsMemory(bytes: bytes)

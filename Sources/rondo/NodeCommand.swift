@@ -80,12 +80,12 @@ struct NodeCommand: AsyncParsableCommand {
         let store = ItemStore(configuration: storeConfiguration, clock: clock)
         let counters = NodeCounters()
         let settings = EngineSettings(
-            tcpPort: port,
             maxConnections: maxConnections,
-            threads: threads,
-            memoryLimitBytes: storeConfiguration.memoryLimitBytes,
+            tcpPort: port,
             maxItemBytes: storeConfiguration.maxItemBytes,
-            eviction: eviction
+            memoryLimitBytes: storeConfiguration.memoryLimitBytes,
+            eviction: eviction,
+            threads: threads
         )
         let engine = CommandEngine(store: store, clock: clock, settings: settings, counters: counters)
         let server = NodeServer(

@@ -16,10 +16,10 @@ final class ArithmeticTests: XCTestCase {
         XCTAssertEqual(value(store.arithmetic(bytes("n"), delta: 95, increment: true)), 105)
         XCTAssertEqual(value(store.arithmetic(bytes("n"), delta: 6, increment: false)), 99)
         let view = try XCTUnwrap(store.get(bytes("n")))
-        XCTAssertEqual(String(buffer: view.value), "99")
+        XCTAssertEqual(String(buffer: view.value), "99 ", "rewritten in place, padded to the old length")
         XCTAssertEqual(view.flags, 5)
         XCTAssertEqual(view.expiresAt, expiry)
-        XCTAssertEqual(store.stats().bytes, accounted(key: "n", value: "99"))
+        XCTAssertEqual(store.stats().bytes, accounted(key: "n", value: "99 "))
     }
 
     func testIncrementWrapsAt2To64AndDecrementStopsAtZero() {
@@ -31,12 +31,30 @@ final class ArithmeticTests: XCTestCase {
 
     func testNonNumericValues() {
         let (store, _) = makeStore()
-        for bad in ["abc", "", "-1", "12a", " 1", "18446744073709551616", "000000000000000000001"] {
+        for bad in ["abc", "", "-1", "12a", "18446744073709551616"] {
             _ = store.store(bytes("n"), value: bytes(bad), flags: 0, expiresAt: 0, mode: .set)
             XCTAssertEqual(store.arithmetic(bytes("n"), delta: 1, increment: true), .nonNumeric, bad)
         }
-        _ = store.store(bytes("n"), value: bytes("00000000000000000001"), flags: 0, expiresAt: 0, mode: .set)
-        XCTAssertEqual(value(store.arithmetic(bytes("n"), delta: 1, increment: true)), 2, "20 digits are allowed")
+    }
+
+    /// Observed on memcached 1.6.18: strtoull parsing, and in-place rewrite padded with spaces.
+    func testParsesAndPadsLikeMemcached() throws {
+        let (store, _) = makeStore()
+        let cases: [(stored: String, result: UInt64, readBack: String)] = [
+            (" 1", 2, "2 "),
+            ("000000000000000000001", 2, "2                    "),
+            ("12 34", 13, "13   "),
+            ("7\t", 8, "8 "),
+            ("1\r\n2", 2, "2   "),
+            ("9", 10, "10"),
+        ]
+        for c in cases {
+            _ = store.store(bytes("n"), value: bytes(c.stored), flags: 0, expiresAt: 0, mode: .set)
+            XCTAssertEqual(value(store.arithmetic(bytes("n"), delta: 1, increment: true)), c.result, c.stored)
+            XCTAssertEqual(String(buffer: try XCTUnwrap(store.get(bytes("n"))).value), c.readBack, c.stored)
+        }
+        XCTAssertEqual(value(store.arithmetic(bytes("n"), delta: 1, increment: false)), 9)
+        XCTAssertEqual(String(buffer: try XCTUnwrap(store.get(bytes("n"))).value), "9 ")
     }
 
     func testMissingKeyAndAutoCreate() throws {

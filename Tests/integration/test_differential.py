@@ -54,6 +54,12 @@ CASES = {
     "meta_opaque_too_long": b"mg m O" + b"x" * 40 + b"\r\n",
     "meta_bad_datalen": b"ms m x\r\nms m\r\n",
     "me_miss": b"me nope\r\n",
+    # What libmemcached's memccapable checks beyond the happy path.
+    "extra_tokens": b"version foo bar\r\nversion noreply\r\nverbosity foo bar my\r\nverbosity noreply\r\n"
+                    b"verbosity\r\nverbosity 0 noreply\r\nstats noreply\r\ndelete\r\ndelete a b c d e\r\n"
+                    b"get\r\ngets\r\nquit foo bar\r\nquit noreply\r\nflush_all foo bar\r\n",
+    "cache_memlimit": b"cache_memlimit 50\r\ncache_memlimit 100 noreply\r\ncache_memlimit\r\ncache_memlimit x\r\n",
+    "stats_cachedump": b"set a 0 0 1\r\nx\r\nstats cachedump 1 1\r\n",
 }
 
 # Cases where rondo answers differently on purpose; each is explained in docs/protocol.md.
@@ -66,6 +72,7 @@ CLOSING_CASES = {
 
 
 def normalise(reply: bytes) -> bytes:
+    reply = re.sub(rb"VERSION [^\r]+\r\n", rb"VERSION <v>\r\n", reply)
     reply = re.sub(rb"(VALUE \S+ \d+ \d+) \d+\r\n", rb"\1 <cas>\r\n", reply)
     reply = re.sub(rb"( c)\d+", rb"\1<cas>", reply)
     return reply
