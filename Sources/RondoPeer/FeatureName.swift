@@ -1,3 +1,4 @@
+import RondoCore
 /// A named capability a build offers to its peers, such as `replication.v1`. Features are what
 /// lets behaviour change during a rolling upgrade: a sender uses a feature only when the
 /// connection (or the cluster's active version) includes it, so old and new builds coexist.

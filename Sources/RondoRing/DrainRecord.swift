@@ -3,7 +3,7 @@
 /// in between. `fingerprint` identifies the table right after the drain; `undo` holds, for every
 /// slot the drain changed, the member that held it before.
 struct DrainRecord: Sendable, Hashable {
-    let node: NodeID
+    let node: MemberID
     let fingerprint: UInt64
     let undo: [SlotRestore]
 
@@ -18,5 +18,5 @@ struct DrainRecord: Sendable, Hashable {
 struct SlotRestore: Sendable, Hashable {
     let vnode: UInt32
     let slot: UInt8
-    let node: NodeID
+    let node: MemberID
 }

@@ -13,18 +13,18 @@ public struct MigrationPlan: Sendable, Hashable {
     /// Primary changes; each is a promotion of a holder or a hand-off after a transfer, never a
     /// transfer of its own.
     public let primaryChangeCount: Int
-    public let sentCountByNode: [NodeID: Int]
-    public let receivedCountByNode: [NodeID: Int]
-    public let droppedCountByNode: [NodeID: Int]
+    public let sentCountByNode: [MemberID: Int]
+    public let receivedCountByNode: [MemberID: Int]
+    public let droppedCountByNode: [MemberID: Int]
 
     init(fromEpoch: UInt64, toEpoch: UInt64, migrations: [VnodeMigration], unchangedReplicaCount: Int?) {
         self.fromEpoch = fromEpoch
         self.toEpoch = toEpoch
         self.migrations = migrations
         self.unchangedReplicaCount = unchangedReplicaCount
-        var sent: [NodeID: Int] = [:]
-        var received: [NodeID: Int] = [:]
-        var dropped: [NodeID: Int] = [:]
+        var sent: [MemberID: Int] = [:]
+        var received: [MemberID: Int] = [:]
+        var dropped: [MemberID: Int] = [:]
         for migration in migrations {
             if let source = migration.source { sent[source, default: 0] += migration.receivers.count }
             for node in migration.receivers { received[node, default: 0] += 1 }
@@ -38,12 +38,12 @@ public struct MigrationPlan: Sendable, Hashable {
     }
 
     /// The vnodes that leave `node` and the members they go to: for "what leaves this node".
-    public func departures(from node: NodeID) -> [VnodeMigration] {
+    public func departures(from node: MemberID) -> [VnodeMigration] {
         migrations.filter { $0.droppers.contains(node) }
     }
 
     /// The lowest replica count any vnode reaches while the plan runs copy-then-switch-then-drop.
-    public func minimumReplicaCount(unavailable: Set<NodeID> = []) -> Int {
+    public func minimumReplicaCount(unavailable: Set<MemberID> = []) -> Int {
         var lowest = unchangedReplicaCount ?? Int.max
         for migration in migrations {
             lowest = min(lowest, migration.minimumReplicaCount(unavailable: unavailable))
@@ -54,7 +54,7 @@ public struct MigrationPlan: Sendable, Hashable {
     /// Applies the plan to an assignment (replica lists indexed by vnode) with set operations:
     /// drop the droppers, add the receivers, put the new primary first, keep the new order.
     /// Traps if the assignment is not the one the plan was made from.
-    public func applied(to assignment: [[NodeID]]) -> [[NodeID]] {
+    public func applied(to assignment: [[MemberID]]) -> [[MemberID]] {
         var result = assignment
         for migration in migrations {
             let current = result[migration.vnode]

@@ -37,9 +37,9 @@ struct Placement {
 
     /// Returns the new vnode-major assignment, `width` entries per vnode.
     static func place(
-        vnodeCount: Int, width: Int, nodes: [NodeDescriptor], previous: [NodeID],
-        previousWidth: Int, returning: NodeID?, homeVnodes: Set<Int>
-    ) -> [NodeID] {
+        vnodeCount: Int, width: Int, nodes: [NodeDescriptor], previous: [MemberID],
+        previousWidth: Int, returning: MemberID?, homeVnodes: Set<Int>
+    ) -> [MemberID] {
         precondition(width >= 1 && width <= nodes.count, "width \(width) for \(nodes.count) nodes")
         precondition(previous.count == vnodeCount * previousWidth, "previous assignment shape")
         var placement = Placement(
@@ -51,13 +51,13 @@ struct Placement {
     }
 
     private init(
-        vnodeCount: Int, width: Int, nodes: [NodeDescriptor], previous: [NodeID],
-        previousWidth: Int, returning: NodeID?, homeVnodes: Set<Int>
+        vnodeCount: Int, width: Int, nodes: [NodeDescriptor], previous: [MemberID],
+        previousWidth: Int, returning: MemberID?, homeVnodes: Set<Int>
     ) {
         self.vnodeCount = vnodeCount
         self.width = width
         self.nodeCount = nodes.count
-        var indexOf: [NodeID: Int32] = [:]
+        var indexOf: [MemberID: Int32] = [:]
         for (index, node) in nodes.enumerated() { indexOf[node.id] = Int32(index) }
         self.zoneOf = Placement.labelIndices(nodes.map(\.zone))
         self.hostOf = Placement.labelIndices(nodes.map(\.host))
@@ -83,7 +83,7 @@ struct Placement {
 
     /// Keeps every previous replica that is still on an active node, in its slot when the width is
     /// unchanged (so that unaffected vnodes stay byte-for-byte the same), else in order.
-    private mutating func carryOver(previous: [NodeID], previousWidth: Int, indexOf: [NodeID: Int32]) {
+    private mutating func carryOver(previous: [MemberID], previousWidth: Int, indexOf: [MemberID: Int32]) {
         guard previousWidth > 0 else { return }
         for vnode in 0..<vnodeCount {
             var kept = 0

@@ -3,10 +3,10 @@ public enum RingError: Error, Sendable, Equatable, CustomStringConvertible {
     case replicaCountOutOfRange(Int)
     case tooManyMembers(Int)
     case noActiveMembers
-    case duplicateMember(NodeID)
-    case unknownMember(NodeID)
-    case alreadyInState(NodeID, MemberState)
-    case labelTooLong(NodeID)
+    case duplicateMember(MemberID)
+    case unknownMember(MemberID)
+    case alreadyInState(MemberID, MemberState)
+    case labelTooLong(MemberID)
 
     public var description: String {
         switch self {

@@ -4,15 +4,15 @@ public enum RingInvariantViolation: Error, Sendable, Equatable, CustomStringConv
     case epochNotIncreasing(previous: UInt64, next: UInt64)
     case replicaCountOutOfRange(Int)
     case memberCountOutOfRange(Int)
-    case membersNotSortedOrDuplicate(NodeID)
-    case labelTooLong(NodeID)
+    case membersNotSortedOrDuplicate(MemberID)
+    case labelTooLong(MemberID)
     case placedReplicaCountWrong(placed: Int, expected: Int)
     case slotCountWrong(count: Int, expected: Int)
-    case replicaOnInactiveMember(vnode: Int, node: NodeID)
-    case replicasNotDistinct(vnode: Int, node: NodeID)
-    case replicaCountUnbalanced(node: NodeID, count: Int, allowed: ClosedRange<Int>)
-    case primaryCountUnbalanced(node: NodeID, count: Int, allowed: ClosedRange<Int>)
-    case drainRecordInvalid(NodeID)
+    case replicaOnInactiveMember(vnode: Int, node: MemberID)
+    case replicasNotDistinct(vnode: Int, node: MemberID)
+    case replicaCountUnbalanced(node: MemberID, count: Int, allowed: ClosedRange<Int>)
+    case primaryCountUnbalanced(node: MemberID, count: Int, allowed: ClosedRange<Int>)
+    case drainRecordInvalid(MemberID)
 
     public var description: String {
         switch self {

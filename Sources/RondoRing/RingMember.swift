@@ -8,5 +8,5 @@ public struct RingMember: Sendable, Hashable {
         self.state = state
     }
 
-    public var id: NodeID { descriptor.id }
+    public var id: MemberID { descriptor.id }
 }

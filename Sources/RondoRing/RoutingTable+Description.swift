@@ -2,8 +2,8 @@
 /// counts, so that balance and draining progress can be read at a glance.
 extension RoutingTable: CustomStringConvertible {
     public var description: String {
-        var primaryCounts: [NodeID: Int] = [:]
-        var replicaCounts: [NodeID: Int] = [:]
+        var primaryCounts: [MemberID: Int] = [:]
+        var replicaCounts: [MemberID: Int] = [:]
         for (index, node) in slots.enumerated() {
             replicaCounts[node, default: 0] += 1
             if index % placedReplicaCount == 0 { primaryCounts[node, default: 0] += 1 }

@@ -24,7 +24,7 @@ extension RoutingTable {
         return replaced(members: next, returning: nil, homeVnodes: [])
     }
 
-    public func leaving(_ id: NodeID) throws(RingError) -> RoutingTable {
+    public func leaving(_ id: MemberID) throws(RingError) -> RoutingTable {
         guard member(id) != nil else { throw .unknownMember(id) }
         let next = members.filter { $0.id != id }
         guard next.contains(where: { $0.state == .active }) else { throw .noActiveMembers }
@@ -35,7 +35,7 @@ extension RoutingTable {
 
     /// Marks `id` draining: it stays a member and the new table assigns it nothing. Records what
     /// changed so that `activating(id)` can restore the previous placement exactly.
-    public func draining(_ id: NodeID) throws(RingError) -> RoutingTable {
+    public func draining(_ id: MemberID) throws(RingError) -> RoutingTable {
         let next = try withState(id, .draining)
         guard next.contains(where: { $0.state == .active }) else { throw .noActiveMembers }
         var table = replaced(members: next, returning: nil, homeVnodes: [])
@@ -56,7 +56,7 @@ extension RoutingTable {
     /// Marks a draining `id` active again. When the table is exactly as the drain left it, the
     /// drain is undone slot for slot; otherwise the member takes its fair share, preferring the
     /// vnodes it held before the drain.
-    public func activating(_ id: NodeID) throws(RingError) -> RoutingTable {
+    public func activating(_ id: MemberID) throws(RingError) -> RoutingTable {
         let next = try withState(id, .active)
         let record = drainRecords.first { $0.node == id }
         if let record, record.fingerprint == fingerprint, let undone = undoing(record, members: next) {
@@ -80,7 +80,7 @@ extension RoutingTable {
         return table
     }
 
-    private func withState(_ id: NodeID, _ state: MemberState) throws(RingError) -> [RingMember] {
+    private func withState(_ id: MemberID, _ state: MemberState) throws(RingError) -> [RingMember] {
         guard let index = members.firstIndex(where: { $0.id == id }) else { throw .unknownMember(id) }
         guard members[index].state != state else { throw .alreadyInState(id, state) }
         var next = members
@@ -102,7 +102,7 @@ extension RoutingTable {
 
     /// The table over `next` members, placed from this table's assignment, epoch + 1. Drain records
     /// of members that are no longer draining are dropped.
-    private func replaced(members next: [RingMember], returning: NodeID?, homeVnodes: Set<Int>) -> RoutingTable {
+    private func replaced(members next: [RingMember], returning: MemberID?, homeVnodes: Set<Int>) -> RoutingTable {
         let active = next.filter { $0.state == .active }.map(\.descriptor)
         precondition(!active.isEmpty, "placement needs an active member")
         let width = min(replicaCount, active.count)

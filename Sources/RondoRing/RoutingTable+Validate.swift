@@ -11,7 +11,7 @@ extension RoutingTable {
         guard (1...RingLimits.membersMax).contains(members.count) else {
             throw .memberCountOutOfRange(members.count)
         }
-        var indexOf: [NodeID: Int] = [:]
+        var indexOf: [MemberID: Int] = [:]
         for (index, member) in members.enumerated() {
             if index > 0 && !(members[index - 1].id < member.id) {
                 throw .membersNotSortedOrDuplicate(member.id)
@@ -37,7 +37,7 @@ extension RoutingTable {
         try validate()
     }
 
-    private func validateAssignment(activeIndexOf indexOf: [NodeID: Int]) throws(RingInvariantViolation) {
+    private func validateAssignment(activeIndexOf indexOf: [MemberID: Int]) throws(RingInvariantViolation) {
         let width = placedReplicaCount
         guard slots.count == vnodeCount.value * width else {
             throw .slotCountWrong(count: slots.count, expected: vnodeCount.value * width)

@@ -18,7 +18,7 @@ extension RoutingTable {
         writer.write(UInt8(replicaCount))
         writer.write(UInt8(placedReplicaCount))
         writer.write(UInt16(members.count))
-        var indexOf: [NodeID: UInt16] = [:]
+        var indexOf: [MemberID: UInt16] = [:]
         for (index, member) in members.enumerated() {
             indexOf[member.id] = UInt16(index)
             writer.write(member.id.value)
@@ -67,7 +67,7 @@ extension RoutingTable {
         let members = try RoutingTable.decodeMembers(&reader)
         let slotCount = vnodeCount.value * width
         try reader.require(slotCount * 2)
-        var slots: [NodeID] = []
+        var slots: [MemberID] = []
         slots.reserveCapacity(slotCount)
         for _ in 0..<slotCount { slots.append(try RoutingTable.decodeMember(&reader, members).id) }
         let records = try RoutingTable.decodeDrainRecords(&reader, members, slotCount: slotCount)
@@ -85,7 +85,7 @@ extension RoutingTable {
         }
         var members: [RingMember] = []
         for _ in 0..<count {
-            let id = NodeID(try reader.read(UInt32.self))
+            let id = MemberID(try reader.read(UInt32.self))
             let rawState = try reader.read(UInt8.self)
             guard let state = MemberState(rawValue: rawState) else { throw .unknownMemberState(rawState) }
             let flags = try reader.read(UInt8.self)

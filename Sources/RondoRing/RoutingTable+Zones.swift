@@ -10,7 +10,7 @@ extension RoutingTable {
 
     /// Vnodes with two replicas in the same zone (unlabelled members never clash).
     public var vnodesWithSharedZone: Int {
-        var zoneOf: [NodeID: String] = [:]
+        var zoneOf: [MemberID: String] = [:]
         for member in members { if let zone = member.descriptor.zone { zoneOf[member.id] = zone } }
         var count = 0
         for vnode in 0..<vnodeCount.value {

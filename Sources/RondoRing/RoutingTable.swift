@@ -14,13 +14,13 @@ public struct RoutingTable: Sendable, Hashable {
     /// Replicas actually placed per vnode: `min(replicaCount, active members)`.
     public internal(set) var placedReplicaCount: Int
     /// Vnode-major: the replicas of vnode `v` are `slots[v * placedReplicaCount ..< (v + 1) * placedReplicaCount]`.
-    var slots: [NodeID]
+    var slots: [MemberID]
     /// One record per draining member that can be undone exactly (see `DrainRecord`), sorted by node.
     var drainRecords: [DrainRecord]
 
     init(
         epoch: UInt64, vnodeCount: VnodeCount, replicaCount: Int, members: [RingMember],
-        placedReplicaCount: Int, slots: [NodeID], drainRecords: [DrainRecord]
+        placedReplicaCount: Int, slots: [MemberID], drainRecords: [DrainRecord]
     ) {
         self.epoch = epoch
         self.vnodeCount = vnodeCount
@@ -32,13 +32,13 @@ public struct RoutingTable: Sendable, Hashable {
     }
 
     /// Primary first, then secondaries.
-    public func replicas(of vnode: Int) -> [NodeID] {
+    public func replicas(of vnode: Int) -> [MemberID] {
         precondition(vnode >= 0 && vnode < vnodeCount.value, "vnode \(vnode) out of range")
         let start = vnode * placedReplicaCount
         return Array(slots[start..<start + placedReplicaCount])
     }
 
-    public func primary(of vnode: Int) -> NodeID {
+    public func primary(of vnode: Int) -> MemberID {
         precondition(vnode >= 0 && vnode < vnodeCount.value, "vnode \(vnode) out of range")
         return slots[vnode * placedReplicaCount]
     }
@@ -49,7 +49,7 @@ public struct RoutingTable: Sendable, Hashable {
     }
 
     /// Vnodes holding a replica (primary or secondary) on `node`, ascending.
-    public func vnodes(ownedBy node: NodeID) -> [Int] {
+    public func vnodes(ownedBy node: MemberID) -> [Int] {
         var result: [Int] = []
         for vnode in 0..<vnodeCount.value {
             let start = vnode * placedReplicaCount
@@ -59,11 +59,11 @@ public struct RoutingTable: Sendable, Hashable {
     }
 
     /// Vnodes whose primary is `node`, ascending.
-    public func vnodes(primaryOn node: NodeID) -> [Int] {
+    public func vnodes(primaryOn node: MemberID) -> [Int] {
         (0..<vnodeCount.value).filter { slots[$0 * placedReplicaCount] == node }
     }
 
-    public func member(_ id: NodeID) -> RingMember? {
+    public func member(_ id: MemberID) -> RingMember? {
         members.first { $0.id == id }
     }
 

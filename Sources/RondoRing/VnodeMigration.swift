@@ -2,21 +2,21 @@
 /// sends a copy to every receiver, then the new table takes effect, then droppers delete theirs.
 public struct VnodeMigration: Sendable, Hashable {
     public let vnode: Int
-    public let replicasBefore: [NodeID]
-    public let replicasAfter: [NodeID]
+    public let replicasBefore: [MemberID]
+    public let replicasAfter: [MemberID]
     /// Members that must receive a copy (a data transfer each): in `after`, not in `before`.
-    public let receivers: [NodeID]
+    public let receivers: [MemberID]
     /// Members that delete their copy once the new table is in force: in `before`, not in `after`.
-    public let droppers: [NodeID]
+    public let droppers: [MemberID]
     /// Where copies come from: the old primary, which holds the most recent writes; nil when the
     /// vnode gains no receiver.
-    public let source: NodeID?
+    public let source: MemberID?
 
-    public var primaryBefore: NodeID { replicasBefore[0] }
-    public var primaryAfter: NodeID { replicasAfter[0] }
+    public var primaryBefore: MemberID { replicasBefore[0] }
+    public var primaryAfter: MemberID { replicasAfter[0] }
     public var primaryChanged: Bool { primaryBefore != primaryAfter }
 
-    init(vnode: Int, replicasBefore: [NodeID], replicasAfter: [NodeID]) {
+    init(vnode: Int, replicasBefore: [MemberID], replicasAfter: [MemberID]) {
         precondition(!replicasBefore.isEmpty && !replicasAfter.isEmpty, "a vnode always has a replica")
         self.vnode = vnode
         self.replicasBefore = replicasBefore
@@ -30,7 +30,7 @@ public struct VnodeMigration: Sendable, Hashable {
     /// the members in `unavailable` cannot serve (for example a crashed leaver): during the copy,
     /// the available old replicas; after the switch, the new replica list, but only if some
     /// available old replica could send the copies (otherwise the data is gone: zero).
-    public func minimumReplicaCount(unavailable: Set<NodeID>) -> Int {
+    public func minimumReplicaCount(unavailable: Set<MemberID>) -> Int {
         let serving = replicasBefore.filter { !unavailable.contains($0) }.count
         guard serving > 0 else { return 0 }
         return min(serving, replicasAfter.count)

@@ -45,7 +45,7 @@ final class PlacementInvariantTests: XCTestCase {
             let table = try RoutingTable.initial(
                 vnodeCount: try VnodeCount(vnodes), replicaCount: replicaCount, nodes: descriptors(nodeCount))
             assertValid(table, "\(vnodes) vnodes, \(replicaCount) replicas, \(nodeCount) nodes")
-            let joined = try table.joining(NodeDescriptor(id: NodeID(500)))
+            let joined = try table.joining(NodeDescriptor(id: MemberID(500)))
             assertValid(joined, "\(vnodes) vnodes after join")
         }
     }
@@ -62,7 +62,7 @@ final class PlacementInvariantTests: XCTestCase {
         }
         let duplicate = descriptors(2) + descriptors(1)
         XCTAssertThrowsError(try RoutingTable.initial(replicaCount: 1, nodes: duplicate)) {
-            XCTAssertEqual($0 as? RingError, .duplicateMember(NodeID(1)))
+            XCTAssertEqual($0 as? RingError, .duplicateMember(MemberID(1)))
         }
     }
 }

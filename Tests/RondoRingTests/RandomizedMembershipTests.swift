@@ -38,8 +38,8 @@ final class RandomizedMembershipTests: XCTestCase {
         switch Int.random(in: 0..<4, using: &random) {
         case 0 where table.members.count < 40:
             let zone = zones > 0 ? "zone\(nextID % UInt32(zones))" : nil
-            next = try table.joining(NodeDescriptor(id: NodeID(nextID), zone: zone, host: nil))
-            moved = next.vnodes(ownedBy: NodeID(nextID)).count
+            next = try table.joining(NodeDescriptor(id: MemberID(nextID), zone: zone, host: nil))
+            moved = next.vnodes(ownedBy: MemberID(nextID)).count
             nextID += 1
         case 1 where active.count > 1:
             let leaver = active.randomElement(using: &random)!

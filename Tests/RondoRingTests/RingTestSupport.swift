@@ -18,14 +18,14 @@ struct SeededGenerator: RandomNumberGenerator {
 func descriptors(_ count: Int, zones: Int = 0, firstID: UInt32 = 1) -> [NodeDescriptor] {
     (0..<count).map { index in
         NodeDescriptor(
-            id: NodeID(firstID + UInt32(index)),
+            id: MemberID(firstID + UInt32(index)),
             zone: zones > 0 ? "zone\(index % zones)" : nil,
             host: zones > 0 ? "host\(index)" : nil)
     }
 }
 
 /// Every (vnode, slot) assignment of a table, for counting what changed.
-func assignments(_ table: RoutingTable) -> [[NodeID]] {
+func assignments(_ table: RoutingTable) -> [[MemberID]] {
     (0..<table.vnodeCount.value).map { table.replicas(of: $0) }
 }
 

@@ -5,9 +5,9 @@ import XCTest
 
 final class WireEncodingTests: XCTestCase {
     private func sampleTable() throws -> RoutingTable {
-        let nodes = descriptors(7, zones: 3) + [NodeDescriptor(id: NodeID(90))]
+        let nodes = descriptors(7, zones: 3) + [NodeDescriptor(id: MemberID(90))]
         return try RoutingTable.initial(vnodeCount: try VnodeCount(64), replicaCount: 3, nodes: nodes)
-            .draining(NodeID(2))
+            .draining(MemberID(2))
     }
 
     private func assertDecodeFails(
@@ -27,7 +27,7 @@ final class WireEncodingTests: XCTestCase {
         XCTAssertEqual(decoded, table)
         XCTAssertEqual(decoded.encoded(), table.encoded())
         // The drain record survives the wire: activation on the receiving side restores exactly.
-        XCTAssertEqual(assignments(try decoded.activating(NodeID(2))), assignments(try table.activating(NodeID(2))))
+        XCTAssertEqual(assignments(try decoded.activating(MemberID(2))), assignments(try table.activating(MemberID(2))))
     }
 
     func testRoundTripLargeTable() throws {
@@ -70,7 +70,7 @@ final class WireEncodingTests: XCTestCase {
         // Header is 21 bytes; each unlabelled member is id (4) + state (1) + flags (1).
         var duplicate = bytes
         duplicate[21 + 6] = bytes[21]
-        assertDecodeFails(duplicate, .invalidTable(.membersNotSortedOrDuplicate(NodeID(1))))
+        assertDecodeFails(duplicate, .invalidTable(.membersNotSortedOrDuplicate(MemberID(1))))
         var outOfRange = bytes
         outOfRange[21 + 12] = 9
         assertDecodeFails(outOfRange, .memberIndexOutOfRange(9))

@@ -1,9 +1,9 @@
 /// The one validation rule for short names that travel on the wire and appear in logs and refusal
 /// texts (feature names, node ids): printable, unambiguous, and bounded so a peer cannot make us
 /// store or print arbitrary bytes.
-enum ASCIIToken {
+public enum ASCIIToken {
     /// Letters, digits and `.` `-` `_`: enough for `replication.lz4-batches` or `node-3.rack_a`.
-    static func isValid(_ text: String, bytesMax: Int) -> Bool {
+    public static func isValid(_ text: String, bytesMax: Int) -> Bool {
         let bytes = text.utf8
         guard !bytes.isEmpty, bytes.count <= bytesMax else { return false }
         return bytes.allSatisfy(isTokenByte)
