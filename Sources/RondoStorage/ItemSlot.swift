@@ -27,8 +27,10 @@ struct ItemSlot {
 
     var accountedBytes: Int { form.accountedBytes }
 
-    /// Expired by its own time or by a flush (memcached: `exptime <= current_time`).
+    /// Neither expired by its own time (memcached: `exptime <= current_time`) nor flushed. An
+    /// epoch newer than the caller's is live: the caller read the epoch just before a concurrent
+    /// flush, and an item stored after that flush must not look flushed to it.
     func isLive(now: Int64, flushEpoch currentEpoch: UInt64) -> Bool {
-        (expiresAt == 0 || expiresAt > now) && flushEpoch == currentEpoch
+        (expiresAt == 0 || expiresAt > now) && flushEpoch >= currentEpoch
     }
 }

@@ -13,10 +13,11 @@ import Synchronization
 /// the writing shard's LRU tail first and from other shards only after releasing its own lock, so
 /// locks never nest. LRU order is therefore per shard, as memcached's is per slab class.
 public final class ItemStore: Sendable {
-    /// Accounted bytes per item beyond key and stored value: the slot record (~130 bytes), the
-    /// vnode index entry and member entry (~40), and the value buffer's object header and malloc
-    /// bookkeeping (~60). Rounded to a constant so that accounting is exact and predictable.
-    public static let perItemOverheadBytes = 224
+    /// Accounted bytes per item beyond key and stored value, measured on 64-bit Linux: the slot
+    /// record (120 bytes), the vnode index entry (32 bytes at up to 75% load, ~43), the member
+    /// entry (8), and the storage buffer's object and two malloc headers (~80). A constant, so that
+    /// accounting is exact and predictable; `MemoryEdgeTests` checks it still covers the records.
+    public static let perItemOverheadBytes = 256
     public static let maximumShardCount = 256
     /// Rounds of "evict in other shards, retry" before a store gives up with `.outOfMemory`.
     static let memoryRetryLimit = 4
@@ -111,10 +112,23 @@ public final class ItemStore: Sendable {
     }
 
     /// set/add/replace/append/prepend, with optional compare-and-swap. append/prepend keep flags and
-    /// expiry of the existing item (the given ones are ignored).
+    /// expiry of the existing item (the given ones are ignored). A plain set (no compare-CAS) that
+    /// fails with `.tooLarge` or `.outOfMemory` removes the key's old item, as memcached does, so
+    /// that readers do not keep seeing the value the client meant to replace.
     public func store(
         _ key: ByteBuffer, value: ByteBuffer, flags: UInt32, expiresAt: Int64,
         mode: StoreMode, compareCAS: UInt64? = nil
+    ) -> StoreOutcome {
+        let outcome = storeWithinLimits(key, value: value, flags: flags, expiresAt: expiresAt, mode: mode, compareCAS: compareCAS)
+        if mode == .set, compareCAS == nil, outcome == .tooLarge || outcome == .outOfMemory {
+            _ = delete(key)
+        }
+        return outcome
+    }
+
+    private func storeWithinLimits(
+        _ key: ByteBuffer, value: ByteBuffer, flags: UInt32, expiresAt: Int64,
+        mode: StoreMode, compareCAS: UInt64?
     ) -> StoreOutcome {
         guard Self.itemBytes(keyBytes: key.readableBytes, valueBytes: value.readableBytes) <= configuration.maxItemBytes else {
             return .tooLarge

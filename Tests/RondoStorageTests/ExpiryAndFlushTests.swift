@@ -93,3 +93,16 @@ final class ExpiryAndFlushTests: XCTestCase {
         XCTAssertNotNil(store.get(bytes("late")))
     }
 }
+
+final class FlushRaceTests: XCTestCase {
+    func testAnOperationHoldingThePreFlushEpochDoesNotDropItemsStoredAfterTheFlush() {
+        let (store, clock) = makeStore(vnodeCount: 1)
+        let staleTime = store.accessTime()
+        store.flushAll(at: nil)
+        _ = store.store(bytes("k"), value: bytes("v"), flags: 0, expiresAt: 0, mode: .set)
+        let found = store.withShard(ofVnode: 0) { $0.liveSlot(bytes("k"), vnode: 0, at: staleTime) != nil }
+        XCTAssertTrue(found)
+        XCTAssertEqual(staleTime.now, clock.nowSeconds())
+        XCTAssertNotNil(store.get(bytes("k")))
+    }
+}

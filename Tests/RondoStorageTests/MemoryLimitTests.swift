@@ -35,12 +35,17 @@ final class MemoryLimitTests: XCTestCase {
         XCTAssertEqual(put(store, "k4"), .outOfMemory)
         XCTAssertNotNil(put(store, "k2").cas, "a same-size replacement needs no new memory")
         XCTAssertEqual(
-            store.store(bytes("k2"), value: bytes("vvvvv"), flags: 0, expiresAt: 0, mode: .set), .outOfMemory)
-        XCTAssertEqual(text(store.get(bytes("k2"))), "vvvv", "a failed store leaves the old value")
-        let stats = store.stats()
+            store.store(bytes("k2"), value: bytes("vvvvv"), flags: 0, expiresAt: 0, mode: .replace), .outOfMemory)
+        XCTAssertEqual(text(store.get(bytes("k2"))), "vvvv", "a failed replace leaves the old value")
+        var stats = store.stats()
         XCTAssertEqual(stats.bytes, 3 * itemBytes)
         XCTAssertEqual(stats.currentItems, 3)
         XCTAssertEqual(stats.evictions, 0)
+        XCTAssertEqual(
+            store.store(bytes("k2"), value: bytes("vvvvv"), flags: 0, expiresAt: 0, mode: .set), .outOfMemory)
+        XCTAssertNil(store.get(bytes("k2")), "a failed set removes the old value, as in memcached")
+        stats = store.stats()
+        XCTAssertEqual(stats.bytes, 2 * itemBytes)
         assertConsistent(store)
     }
 
@@ -127,9 +132,11 @@ final class MemoryLimitTests: XCTestCase {
     func testTooLargeIsKeyPlusValuePlusOverheadAboveMaxItemBytes() {
         let (store, _) = makeStore(maxItemBytes: ItemStore.perItemOverheadBytes + 10)
         XCTAssertNotNil(store.store(bytes("k"), value: bytes("123456789"), flags: 0, expiresAt: 0, mode: .set).cas)
-        XCTAssertEqual(store.store(bytes("k"), value: bytes("1234567890"), flags: 0, expiresAt: 0, mode: .set), .tooLarge)
+        XCTAssertEqual(store.store(bytes("k"), value: bytes("1234567890"), flags: 0, expiresAt: 0, mode: .replace), .tooLarge)
         XCTAssertEqual(store.store(bytes("k"), value: bytes("x"), flags: 0, expiresAt: 0, mode: .append), .tooLarge)
-        XCTAssertEqual(text(store.get(bytes("k"))), "123456789")
+        XCTAssertEqual(text(store.get(bytes("k"))), "123456789", "a failed append leaves the old value")
+        XCTAssertEqual(store.store(bytes("k"), value: bytes("1234567890"), flags: 0, expiresAt: 0, mode: .set), .tooLarge)
+        XCTAssertNil(store.get(bytes("k")), "a failed set removes the old value, as in memcached")
     }
 
     func testItemLargerThanTheWholeMemoryIsOutOfMemoryAndEvictsNothing() {
