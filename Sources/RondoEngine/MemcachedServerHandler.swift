@@ -11,8 +11,12 @@ import RondoProtocol
 /// Everything answered during one read burst goes out in one write + flush on `channelReadComplete`
 /// (or earlier once the pending output passes `flushThresholdBytes`). Closes on `quit`, on fatal
 /// decoder errors, and after answering what was received on `ChannelShouldQuiesceEvent`.
-public final class MemcachedServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// Back-pressure: while the channel is not writable (the client does not read its replies), no
+/// further reads are requested, as memcached stops reading a connection it cannot write to.
+public final class MemcachedServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public typealias InboundIn = ByteBuffer
+    public typealias OutboundIn = ByteBuffer
     public typealias OutboundOut = ByteBuffer
 
     /// Pending output above this is written without waiting for the end of the read burst.
@@ -28,6 +32,8 @@ public final class MemcachedServerHandler: ChannelInboundHandler, RemovableChann
     private let processor: NIOSingleStepByteToMessageProcessor<MemcachedRequestDecoder>
     private var output = ByteBuffer()
     private var state = State.open
+    /// A read was requested while the channel was not writable; issue it once writable again.
+    private var readPending = false
 
     public init(engine: CommandEngine, limits: ProtocolLimits) {
         self.engine = engine
@@ -78,6 +84,22 @@ public final class MemcachedServerHandler: ChannelInboundHandler, RemovableChann
     public func channelReadComplete(context: ChannelHandlerContext) {
         if case .open = state { flushPending(context: context) }
         context.fireChannelReadComplete()
+    }
+
+    public func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable && readPending {
+            readPending = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -97,4 +97,32 @@ final class MemcachedServerHandlerTests: XCTestCase {
         XCTAssertEqual((early + (try written(channel))).utf8.count, 3 * (40_000 + "VALUE big 0 40000\r\n\r\nEND\r\n".utf8.count))
         _ = try channel.finish()
     }
+
+    func testStopsReadingWhileNotWritable() throws {
+        let h = EngineHarness()
+        let reads = ReadCounter()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(reads)
+        try channel.pipeline.syncOperations.addMemcachedServerHandlers(engine: h.engine, limits: h.limits)
+        channel.isWritable = false
+        channel.read()
+        XCTAssertEqual(reads.count, 0)
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        XCTAssertEqual(reads.count, 1)
+        channel.read()
+        XCTAssertEqual(reads.count, 2)
+        _ = try channel.finish()
+    }
+}
+
+/// Counts the reads that reach the head of the pipeline.
+private final class ReadCounter: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    var count = 0
+
+    func read(context: ChannelHandlerContext) {
+        count += 1
+        context.read()
+    }
 }
