@@ -2,6 +2,16 @@
 /// `RELEASES` at the repository root records the commit of every released version.
 public enum RondoVersion {
     public static let current = SemanticVersion(major: 0, minor: 1, patch: 0)
+
+    /// The memcached release whose text protocol replies Rondo matches byte for byte (the
+    /// differential tests run against it).
+    public static let memcachedCompatible = SemanticVersion(major: 1, minor: 6, patch: 18)
+
+    /// What `version` and `stats` report to memcached clients: the memcached version Rondo behaves
+    /// as, with Rondo's own version as semver build metadata (`1.6.18+rondo.0.1.0`). Clients parse
+    /// the leading numbers to pick features (libmemcached's memccapable expects pre-1.6 errors from
+    /// a server that reports an older number), and build metadata keeps them parsing correctly.
+    public static var memcachedVersionReply: String { "\(memcachedCompatible)+rondo.\(current)" }
 }
 
 public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConvertible {

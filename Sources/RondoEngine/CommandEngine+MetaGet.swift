@@ -77,8 +77,7 @@ extension CommandEngine {
             case UInt8(ascii: "h"):
                 out.writeStaticString(item.fetchedBefore ? " h1" : " h0")
             case UInt8(ascii: "k"):
-                out.writeStaticString(" k")
-                out.writeImmutableBuffer(meta.key)
+                Self.writeKeyEcho(meta, into: &out)
             case UInt8(ascii: "l"):
                 out.writeStaticString(" l")
                 out.writeDecimal(max(currentTime() - item.lastAccess, 0))
@@ -96,6 +95,14 @@ extension CommandEngine {
         }
     }
 
+    /// `k`: memcached writes the key as sent (base64 stays base64), followed by ` b` when the key
+    /// was base64, wherever `b` stood in the request.
+    static func writeKeyEcho(_ meta: MetaRequest, into out: inout ByteBuffer) {
+        out.writeStaticString(" k")
+        out.writeImmutableBuffer(meta.wireKey)
+        if meta.flags.contains("b") { out.writeStaticString(" b") }
+    }
+
     /// The flags every meta status line echoes: `k` (the key as sent) and `O`; and `c` / `t`
     /// when the caller has a CAS / an expiry to report.
     func writeEchoFlags(
@@ -105,10 +112,7 @@ extension CommandEngine {
         while let token = tokens.next() {
             switch token.firstReadableByte! {
             case UInt8(ascii: "k"):
-                // memcached writes a base64 key as sent, followed by its `b` marker.
-                out.writeStaticString(" k")
-                out.writeImmutableBuffer(meta.wireKey)
-                if meta.flags.contains("b") { out.writeStaticString(" b") }
+                Self.writeKeyEcho(meta, into: &out)
             case UInt8(ascii: "O"):
                 Self.writeOpaque(token, into: &out)
             case UInt8(ascii: "c"):

@@ -19,6 +19,8 @@ extension CommandEngine {
         case .slabs: writeSlabStats(into: &out)
         case .sizes:
             Self.writeStat("sizes_status", "disabled", into: &out)
+        case .cachedump(let slabClass, let limit):
+            writeCachedump(slabClass: slabClass, limit: limit, into: &out)
         case .reset:
             counters.reset()
             store.resetStats()
@@ -98,7 +100,7 @@ extension CommandEngine {
 
     private func writeSettingsStats(into out: inout ByteBuffer) {
         let lines: [(String, String)] = [
-            ("maxbytes", String(settings.memoryLimitBytes)),
+            ("maxbytes", String(store.memoryLimitBytes)),
             ("maxconns", String(settings.maxConnections)),
             ("tcpport", String(settings.tcpPort)),
             ("udpport", "0"),
@@ -128,6 +130,24 @@ extension CommandEngine {
         ]
         for (name, value) in lines { Self.writeStat("items:1:" + name, value, into: &out) }
     }
+
+    /// memcached's `ITEM <key> [<value bytes> b; <absolute expiry or 0> s]` lines. Every item is in
+    /// pseudo class 1; a limit of 0 means memcached's "as many as fit", bounded here.
+    private func writeCachedump(slabClass: UInt64, limit: UInt64, into out: inout ByteBuffer) {
+        guard slabClass == 1 else { return }
+        let count = limit == 0 ? Self.cachedumpItemsMax : min(Int(limit), Self.cachedumpItemsMax)
+        for item in store.sampleItems(limit: count) {
+            out.writeStaticString("ITEM ")
+            out.writeImmutableBuffer(item.key)
+            out.writeStaticString(" [")
+            out.writeString(String(item.value.readableBytes))
+            out.writeStaticString(" b; ")
+            out.writeString(String(item.expiresAt))
+            out.writeStaticString(" s]\r\n")
+        }
+    }
+
+    static let cachedumpItemsMax = 10_000
 
     /// The single pseudo slab class of `stats items`, with the store's byte total.
     private func writeSlabStats(into out: inout ByteBuffer) {

@@ -42,6 +42,8 @@ public final class CommandEngine: Sendable {
             out.writeCRLF()
         case .verbosity(let noreply):
             if !noreply { out.writeLine("OK") }
+        case .cacheMemoryLimit(let megabytes, let noreply):
+            executeCacheMemoryLimit(megabytes: megabytes, noreply: noreply, into: &out)
         case .stats(let group):
             executeStats(group, into: &out)
         case .quit:

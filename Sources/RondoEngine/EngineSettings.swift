@@ -13,7 +13,7 @@ public struct EngineSettings: Sendable {
     public var threads: Int
 
     public init(
-        version: String = RondoVersion.current.description,
+        version: String = RondoVersion.memcachedVersionReply,
         maxConnections: Int = 1024,
         tcpPort: Int = 11211,
         maxItemBytes: Int = 1 << 20,

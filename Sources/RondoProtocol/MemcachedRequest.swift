@@ -13,6 +13,8 @@ public enum MemcachedRequest: Sendable, Equatable {
     case flushAll(delay: Int64, noreply: Bool)
     case version
     case verbosity(noreply: Bool)
+    /// `cache_memlimit <megabytes> [noreply]`: change the memory limit at run time.
+    case cacheMemoryLimit(megabytes: UInt64, noreply: Bool)
     case stats(StatsGroup)
     case quit
     case metaGet(MetaRequest)

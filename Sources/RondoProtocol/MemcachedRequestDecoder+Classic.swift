@@ -29,6 +29,7 @@ extension MemcachedRequestDecoder {
         if command.readableBytesEqual("verbosity") { return parseVerbosity(tokens: tokens, count: count) }
         if command.readableBytesEqual("stats") { return parseStats(tokens: tokens) }
         if command.readableBytesEqual("quit") { return .quit }
+        if command.readableBytesEqual("cache_memlimit") { return parseCacheMemoryLimit(tokens: tokens, count: count) }
         return .error(.unknownCommand, noreply: false)
     }
 
@@ -143,6 +144,28 @@ extension MemcachedRequestDecoder {
         return .verbosity(noreply: noreply)
     }
 
+    private func parseCacheMemoryLimit(tokens: LineTokenizer, count: Int) -> MemcachedRequest {
+        guard count == 2 || count == 3 else { return .error(.unknownCommand, noreply: false) }
+        let noreply = Self.endsInNoreply(tokens)
+        var tokens = tokens
+        guard let megabytes = tokens.next()!.parseDecimalUInt64() else { return .error(.unknownCommand, noreply: noreply) }
+        return .cacheMemoryLimit(megabytes: megabytes, noreply: noreply)
+    }
+
+    /// memcached: fewer than two arguments is "bad command line", non-numbers are "bad command line
+    /// format", slab ids from 64 up are illegal; arguments after the second are ignored.
+    private func parseCachedump(tokens: LineTokenizer) -> MemcachedRequest {
+        var tokens = tokens
+        guard let slabClassToken = tokens.next(), let limitToken = tokens.next() else {
+            return .error(.badCommandLine, noreply: false)
+        }
+        guard let slabClass = slabClassToken.parseDecimalUInt64(), let limit = limitToken.parseDecimalUInt64(),
+            slabClass <= UInt32.max, limit <= UInt32.max
+        else { return .error(.badCommandLineFormat, noreply: false) }
+        guard slabClass < 64 else { return .error(.illegalSlabID, noreply: false) }
+        return .stats(.cachedump(slabClass: slabClass, limit: limit))
+    }
+
     private func parseStats(tokens: LineTokenizer) -> MemcachedRequest {
         var tokens = tokens
         guard let group = tokens.next() else { return .stats(.general) }
@@ -151,6 +174,7 @@ extension MemcachedRequestDecoder {
         if group.readableBytesEqual("slabs") { return .stats(.slabs) }
         if group.readableBytesEqual("sizes") { return .stats(.sizes) }
         if group.readableBytesEqual("reset") { return .stats(.reset) }
+        if group.readableBytesEqual("cachedump") { return parseCachedump(tokens: tokens) }
         return .error(.unknownCommand, noreply: false)
     }
 }

@@ -9,6 +9,8 @@ public enum RequestError: Error, Sendable, Equatable {
     case invalidExptime
     case invalidDelta
     case deleteUsage
+    case badCommandLine
+    case illegalSlabID
     // Meta command flag errors.
     case invalidFlag
     case duplicateFlag
@@ -32,6 +34,8 @@ public enum RequestError: Error, Sendable, Equatable {
         case .invalidExptime: return "CLIENT_ERROR invalid exptime argument"
         case .invalidDelta: return "CLIENT_ERROR invalid numeric delta argument"
         case .deleteUsage: return "CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]"
+        case .badCommandLine: return "CLIENT_ERROR bad command line"
+        case .illegalSlabID: return "CLIENT_ERROR Illegal slab id"
         case .invalidFlag: return "CLIENT_ERROR invalid flag"
         case .duplicateFlag: return "CLIENT_ERROR duplicate flag"
         case .invalidOrDuplicateFlag: return "CLIENT_ERROR invalid or duplicate flag"

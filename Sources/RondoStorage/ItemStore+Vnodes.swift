@@ -31,6 +31,18 @@ extension ItemStore {
     /// items added or changed meanwhile may or may not be, so a migration forwards concurrent writes.
     /// A step examines at most `4 * maxItems` member positions, so it may return fewer items than
     /// `maxItems` (even none) with a non-nil cursor.
+    /// Up to `limit` live items, vnode by vnode: what `stats cachedump` lists. Debug use only: it
+    /// copies what it returns.
+    public func sampleItems(limit: Int) -> [ExportedItem] {
+        var sample: [ExportedItem] = []
+        var vnode = 0
+        while sample.count < limit, vnode < configuration.vnodeCount.value {
+            sample += exportVnode(vnode, maxItems: limit - sample.count).items
+            vnode += 1
+        }
+        return sample
+    }
+
     public func exportVnode(_ vnode: Int, after cursor: VnodeExportCursor? = nil, maxItems: Int)
         -> (items: [ExportedItem], next: VnodeExportCursor?)
     {

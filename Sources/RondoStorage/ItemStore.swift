@@ -182,6 +182,14 @@ public final class ItemStore: Sendable {
         return withShard(ofVnode: vnode) { $0.touch(key, expiresAt: expiresAt, vnode: vnode, at: time) }
     }
 
+    /// The memory limit now in force (the configured one until `setMemoryLimit` changes it).
+    public var memoryLimitBytes: Int { memory.limitBytes }
+
+    /// Changes the memory limit at run time (memcached's `cache_memlimit`).
+    public func setMemoryLimit(bytes: Int) {
+        memory.setLimit(bytes)
+    }
+
     /// flush_all: with `at == nil` or in the past, every item is invalid at once; otherwise every
     /// item stored up to that moment becomes invalid when the clock reaches it. Flushed items
     /// keep their memory until an access or the sweep reclaims them (or eviction takes them).

@@ -4,11 +4,19 @@ import Synchronization
 /// shards, so the limit is global while the items stay under per-shard locks: a writer reserves
 /// before it links an item and releases when it unlinks one.
 final class MemoryBudget: Sendable {
-    let limitBytes: Int
+    private let limit: Atomic<Int>
     private let usedBytes = Atomic<Int>(0)
 
     init(limitBytes: Int) {
-        self.limitBytes = max(0, limitBytes)
+        limit = Atomic(max(0, limitBytes))
+    }
+
+    /// The current limit. `cache_memlimit` changes it at run time; lowering it below what is used
+    /// evicts nothing at once: later writes evict (policy `.lru`) or are refused (`.none`).
+    var limitBytes: Int { limit.load(ordering: .relaxed) }
+
+    func setLimit(_ bytes: Int) {
+        limit.store(max(0, bytes), ordering: .relaxed)
     }
 
     var bytes: Int { usedBytes.load(ordering: .relaxed) }
@@ -22,7 +30,7 @@ final class MemoryBudget: Sendable {
         }
         var current = usedBytes.load(ordering: .relaxed)
         while true {
-            guard bytes <= limitBytes - current else { return false }
+            guard bytes <= limit.load(ordering: .relaxed) - current else { return false }
             let (exchanged, original) = usedBytes.compareExchange(
                 expected: current, desired: current + bytes, ordering: .relaxed)
             if exchanged { return true }
