@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "RondoCore", targets: ["RondoCore"]),
         .library(name: "RondoProtocol", targets: ["RondoProtocol"]),
         .library(name: "RondoStorage", targets: ["RondoStorage"]),
+        .library(name: "RondoEngine", targets: ["RondoEngine"]),
         .library(name: "RondoCompression", targets: ["RondoCompression"]),
         .library(name: "RondoRing", targets: ["RondoRing"]),
         .library(name: "RondoPeer", targets: ["RondoPeer"]),

@@ -23,7 +23,20 @@ let package = Package(
             ],
             path: "StorageBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "ProtocolBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RondoProtocol", package: "rondo"),
+                .product(name: "RondoEngine", package: "rondo"),
+                .product(name: "RondoStorage", package: "rondo"),
+                .product(name: "RondoCore", package: "rondo"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "ProtocolBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
