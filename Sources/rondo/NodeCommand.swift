@@ -16,9 +16,12 @@ struct NodeCommand: AsyncParsableCommand {
         commandName: "node",
         abstract: "Run a storage node that speaks the memcached text protocol.",
         discussion: """
-            Any memcached client can use the node unchanged (classic and meta text commands).
-            SIGTERM or SIGINT stops it gracefully: it stops accepting, finishes the requests it
-            has received, then exits (connections still open after --drain-timeout are closed).
+            Any memcached client can use the node unchanged (classic and meta text commands; \
+            `version` reports the memcached release whose replies Rondo matches).
+
+            SIGTERM or SIGINT stops the node gracefully: it stops accepting, answers the requests \
+            it has already received, then exits; connections still open after --drain-timeout \
+            are closed.
             """
     )
 
