@@ -15,15 +15,20 @@ struct ReplicaProgress {
     /// (the snapshot's), which it does only once the snapshot is applied.
     var pendingUntilSequence: UInt64?
     var isLagReported = false
-    var isRebuildReported = false
+    /// When `.rebuildRequired` was last reported; asked again if no transfer began in time.
+    var rebuildReportedAt: ClusterInstant?
+    /// After a connection reset: the replica's next ack says what it holds, whatever its value.
+    var isAwaitingFirstAck = false
+    /// When a repeated ack last sent the replica back to its gap (rate limit).
+    var wentBackAt: ClusterInstant?
 
-    init(isSecondary: Bool, acknowledgedThrough: UInt64) {
+    init(isSecondary: Bool, acknowledgedThrough: UInt64, isDown: Bool = false) {
         self.isSecondary = isSecondary
-        self.isDown = false
+        self.isDown = isDown
         self.acknowledgedThrough = acknowledgedThrough
         self.sentThrough = acknowledgedThrough
     }
 
     /// Counted by the write-ack policy.
-    var isEligible: Bool { isSecondary && !isDown && pendingUntilSequence == nil }
+    var isEligible: Bool { isSecondary && !isDown && pendingUntilSequence == nil && !isAwaitingFirstAck }
 }

@@ -103,25 +103,48 @@ public struct VnodePrimaryReplicator: Sendable {
         return actions
     }
 
-    /// A replica's cumulative ack. An ack below an earlier one means the replica holds less than
-    /// it did (it restarted empty, or it saw a gap and asks for catch-up): sending restarts from
-    /// there, from the log or, when the log no longer reaches back, by a rebuild.
+    /// A replica's cumulative ack: it holds every entry through `sequence`.
+    ///
+    /// Within one connection a replica's acks only grow, so a lower one is a stale duplicate and is
+    /// ignored. An ack that repeats the previous one while later entries are out is the replica's
+    /// catch-up request (it saw a gap): sending goes back to the entry after it at once, at most
+    /// once per retransmit interval. After `connectionReset` the replica's first ack is taken as
+    /// the truth whatever its value (it may have restarted empty); when the log no longer reaches
+    /// back to it, the answer is `.rebuildRequired`.
     public mutating func receiveAck(from member: MemberID, through sequence: UInt64, now: ClusterInstant) -> [PrimaryAction] {
         guard case .serving = state, var progress = replicas[member], sequence <= log.lastSequence else { return [] }
-        var actions: [PrimaryAction] = []
-        if sequence >= progress.acknowledgedThrough {
+        if progress.isAwaitingFirstAck {
+            progress = ReplicaProgress(isSecondary: progress.isSecondary, acknowledgedThrough: sequence, isDown: progress.isDown)
+        } else if sequence > progress.acknowledgedThrough {
             progress.acknowledgedThrough = sequence
             progress.sentThrough = max(progress.sentThrough, sequence)
-            if sequence == log.lastSequence { progress.isLagReported = false }
             if let pendingUntil = progress.pendingUntilSequence, sequence >= pendingUntil { progress.pendingUntilSequence = nil }
-        } else {
-            progress.acknowledgedThrough = sequence
+        } else if sequence == progress.acknowledgedThrough && progress.sentThrough > sequence && progress.pendingUntilSequence == nil {
+            if let wentBackAt = progress.wentBackAt, now.milliseconds - wentBackAt.milliseconds < configuration.retransmitAfterMilliseconds {
+                return []
+            }
             progress.sentThrough = sequence
+            progress.wentBackAt = now
+        } else {
+            return []
         }
+        if progress.acknowledgedThrough == log.lastSequence { progress.isLagReported = false }
         replicas[member] = progress
+        var actions: [PrimaryAction] = []
         sendPending(to: member, now: now, into: &actions)
         actions += completeSatisfiedWrites()
         return actions
+    }
+
+    /// The peer connection to `member` closed or was re-established: what it holds is unknown
+    /// until its next ack (the replica sends one on every new connection). Nothing is sent to it
+    /// meanwhile; a transfer to it is over (the caller drops its source).
+    public mutating func connectionReset(_ member: MemberID) {
+        guard var progress = replicas[member] else { return }
+        progress.isAwaitingFirstAck = true
+        progress.pendingUntilSequence = nil
+        progress.sentThrough = progress.acknowledgedThrough
+        replicas[member] = progress
     }
 
     /// A transfer of this vnode to `member` starts: from now on the member receives every new
@@ -133,8 +156,9 @@ public struct VnodePrimaryReplicator: Sendable {
         progress.acknowledgedThrough = snapshotSequence
         progress.sentThrough = snapshotSequence
         progress.pendingUntilSequence = snapshotSequence
-        progress.isRebuildReported = false
+        progress.rebuildReportedAt = nil
         progress.isLagReported = false
+        progress.isAwaitingFirstAck = false
         replicas[member] = progress
         return snapshotSequence
     }
@@ -150,7 +174,7 @@ public struct VnodePrimaryReplicator: Sendable {
         guard case .serving = state else { return [] }
         var actions: [PrimaryAction] = []
         for member in replicas.keys.sorted() {
-            guard var progress = replicas[member], progress.sentThrough > progress.acknowledgedThrough,
+            guard var progress = replicas[member], !progress.isAwaitingFirstAck, progress.sentThrough > progress.acknowledgedThrough,
                 let lastSendAt = progress.lastSendAt,
                 now.milliseconds - lastSendAt.milliseconds >= configuration.retransmitAfterMilliseconds
             else { continue }
@@ -174,7 +198,7 @@ public struct VnodePrimaryReplicator: Sendable {
     // MARK: Internals
 
     private mutating func sendPending(to member: MemberID, now: ClusterInstant, into actions: inout [PrimaryAction]) {
-        guard var progress = replicas[member], !progress.isDown else { return }
+        guard var progress = replicas[member], !progress.isDown, !progress.isAwaitingFirstAck else { return }
         defer { replicas[member] = progress }
         // sentThrough >= acknowledgedThrough always: an ack raises both, a regression lowers both.
         while progress.sentThrough < log.lastSequence,
@@ -186,10 +210,14 @@ public struct VnodePrimaryReplicator: Sendable {
                     from: progress.sentThrough + 1, entriesMax: min(configuration.batchEntriesMax, windowLeft),
                     bytesMax: configuration.batchBytesMax)
             else {
-                if !progress.isRebuildReported {
-                    progress.isRebuildReported = true
-                    actions.append(.rebuildRequired(vnode: vnode, member: member))
+                // Once per write timeout: the coordinator may have missed or dropped the request.
+                if let reportedAt = progress.rebuildReportedAt,
+                    now.milliseconds - reportedAt.milliseconds < configuration.writeTimeoutMilliseconds
+                {
+                    return
                 }
+                progress.rebuildReportedAt = now
+                actions.append(.rebuildRequired(vnode: vnode, member: member))
                 return
             }
             guard let last = entries.last else { return }

@@ -115,19 +115,22 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         for id in 5...6 { _ = try write(&replicator, UInt64(id)) }
         XCTAssertEqual(replicator.logFirstSequence, 3)
         _ = replicator.flush(now: instant(1))
-        _ = replicator.receiveAck(from: a, through: 6, now: instant(1))
-        // a asks again from 4 (gap or restart): served from the log.
-        let resend = replicator.receiveAck(from: a, through: 3, now: instant(2)).sends
-        XCTAssertEqual(resend.map(\.batch.firstSequence), [4])
-        XCTAssertEqual(resend.map(\.batch.itemCount), [3])
-        // b restarted empty: 1 is older than the log.
-        let rebuild = replicator.receiveAck(from: b, through: 0, now: instant(3))
+        XCTAssertTrue(replicator.receiveAck(from: a, through: 3, now: instant(1)).isEmpty, "a lower ack is a stale duplicate")
+        // a repeats its ack while 5 and 6 are out: it saw a gap, send from 5 again, from the log.
+        let resend = replicator.receiveAck(from: a, through: 4, now: instant(2)).sends
+        XCTAssertEqual(resend.map(\.batch.firstSequence), [5])
+        XCTAssertEqual(resend.map(\.batch.itemCount), [2])
+        XCTAssertTrue(replicator.receiveAck(from: a, through: 4, now: instant(3)).isEmpty, "at most once per interval")
+        // b restarted empty: its first ack on the new connection says 0, older than the log.
+        replicator.connectionReset(b)
+        XCTAssertTrue(replicator.tick(now: instant(1000)).sends.filter { $0.member == b }.isEmpty, "nothing sent before b's ack")
+        let rebuild = replicator.receiveAck(from: b, through: 0, now: instant(1001))
         XCTAssertEqual(rebuild.rebuilds, [b])
-        XCTAssertTrue(replicator.receiveAck(from: b, through: 0, now: instant(4)).rebuilds.isEmpty, "reported once")
+        XCTAssertTrue(replicator.receiveAck(from: b, through: 0, now: instant(1002)).rebuilds.isEmpty, "reported once")
         // The rebuild's transfer makes b a pending replica from the snapshot on.
-        XCTAssertEqual(replicator.beginTransfer(to: b, now: instant(5)), 6)
+        XCTAssertEqual(replicator.beginTransfer(to: b, now: instant(1003)), 6)
         _ = try write(&replicator, 7)
-        XCTAssertEqual(replicator.flush(now: instant(6)).sends.filter { $0.member == b }.map(\.batch.firstSequence), [7])
+        XCTAssertEqual(replicator.flush(now: instant(1004)).sends.filter { $0.member == b }.map(\.batch.firstSequence), [7])
     }
 
     func testPendingTransferTargetIsNotCountedUntilItAcksTheSnapshot() throws {
