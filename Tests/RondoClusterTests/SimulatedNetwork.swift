@@ -21,7 +21,8 @@ struct SimulatedEnvelope {
 /// A seeded lossy network: messages are dropped, duplicated and delayed by random amounts (so
 /// they overtake each other). Streams (transfers, handshake acks) are reliable and in order, like
 /// a TCP connection; `reset` loses everything in flight to and from a member, like a connection
-/// closing when a node crashes.
+/// closing when a node crashes. `isolate` cuts a member off for a while without closing its
+/// connections: datagrams to and from it are lost, streams stall until it is back.
 struct SimulatedNetwork {
     var dropPercent: Int
     var duplicatePercent: Int
@@ -29,6 +30,7 @@ struct SimulatedNetwork {
     private(set) var inFlight: [SimulatedEnvelope] = []
     private var sent: UInt64 = 0
     private var streamTails: [[MemberID]: Int64] = [:]
+    private var isolatedUntil: [MemberID: Int64] = [:]
 
     init(dropPercent: Int, duplicatePercent: Int, delayMaxMilliseconds: Int64) {
         self.dropPercent = dropPercent
@@ -41,13 +43,14 @@ struct SimulatedNetwork {
         using generator: inout SeededGenerator
     ) {
         let delay = Int64.random(in: 1...delayMaxMilliseconds, using: &generator)
+        let cutOffUntil = max(isolatedUntil[from] ?? 0, isolatedUntil[to] ?? 0)
         if stream {
-            let deliverAt = max(now + delay, streamTails[[from, to]] ?? 0)
+            let deliverAt = max(now + delay, streamTails[[from, to]] ?? 0, cutOffUntil)
             streamTails[[from, to]] = deliverAt
             enqueue(message, from: from, to: to, at: deliverAt)
             return
         }
-        guard Int.random(in: 0..<100, using: &generator) >= dropPercent else { return }
+        guard Int.random(in: 0..<100, using: &generator) >= dropPercent, cutOffUntil <= now else { return }
         enqueue(message, from: from, to: to, at: now + delay)
         if Int.random(in: 0..<100, using: &generator) < duplicatePercent {
             enqueue(message, from: from, to: to, at: now + Int64.random(in: 1...delayMaxMilliseconds * 2, using: &generator))
@@ -64,6 +67,14 @@ struct SimulatedNetwork {
         let due = inFlight.filter { $0.deliverAt <= now }
         inFlight.removeAll { $0.deliverAt <= now }
         return due.sorted { ($0.deliverAt, $0.order) < ($1.deliverAt, $1.order) }
+    }
+
+    mutating func isolate(_ member: MemberID, until end: Int64) {
+        isolatedUntil[member] = max(end, isolatedUntil[member] ?? 0)
+    }
+
+    mutating func healIsolation() {
+        isolatedUntil = [:]
     }
 
     mutating func reset(_ member: MemberID) {

@@ -33,7 +33,8 @@ struct VnodeSimulation {
     }
 
     struct Counters {
-        var steps = 0, writes = 0, acknowledged = 0, failed = 0, refused = 0, crashes = 0, rebuilds = 0, lagging = 0
+        var steps = 0, writes = 0, acknowledged = 0, failed = 0, refused = 0, crashes = 0, catchUps = 0, rebuilds = 0
+        var partitions = 0, lagging = 0
     }
 
     static let vnode = 1
@@ -66,7 +67,7 @@ struct VnodeSimulation {
             vnode: Self.vnode,
             configuration: ReplicationConfiguration(
                 writeAckPolicy: policy, logEntriesMax: logEntriesMax, batchEntriesMax: 8, inFlightEntriesMax: 32,
-                pendingWritesMax: 64, lagReportAfterMilliseconds: 300, writeTimeoutMilliseconds: 1500,
+                pendingWritesMax: 64, lagReportAfterMilliseconds: 250, writeTimeoutMilliseconds: 800,
                 retransmitAfterMilliseconds: 60, batchCompression: seed % 2 == 0 ? .lz4 : .none))
         network = SimulatedNetwork(
             dropPercent: Int.random(in: 0...20, using: &generator), duplicatePercent: Int.random(in: 0...10, using: &generator),
@@ -92,6 +93,7 @@ struct VnodeSimulation {
         deliverDueMessages()
         if Int.random(in: 0..<100, using: &generator) < 40 { issueWrite() }
         if Int.random(in: 0..<1000, using: &generator) < 3 { crashAReplica() }
+        if Int.random(in: 0..<1000, using: &generator) < 2 { partitionAReplica() }
         runPrimaryAndTransfers()
         checkInvariants()
     }
@@ -101,6 +103,7 @@ struct VnodeSimulation {
     mutating func settle(stepsMax: Int) -> Bool {
         network.dropPercent = 0
         network.duplicatePercent = 0
+        network.healIsolation()
         for member in replicaIDs {
             if case .crashed = replicas[member]!.role { replicas[member]!.role = .crashed(restartAt: now) }
         }
@@ -179,12 +182,22 @@ struct VnodeSimulation {
         replicas[member]!.vouchedThrough = 0
     }
 
+    /// The member is cut off without its connections closing: writes under `all` wait for it,
+    /// it is reported lagging, and writes fail once the partition outlasts the write timeout.
+    private mutating func partitionAReplica() {
+        let member = replicaIDs[Int.random(in: 0..<replicaIDs.count, using: &generator)]
+        counters.partitions += 1
+        network.isolate(member, until: now + Int64.random(in: 100...2000, using: &generator))
+    }
+
     private mutating func restartDueReplicas() {
         for member in replicaIDs {
             guard case .crashed(let restartAt) = replicas[member]!.role, restartAt <= now else { continue }
             let store = makeClusterStore(vnodeCount: 4)
             replicas[member]!.store = store
             replicas[member]!.role = .applier(VnodeReplicaApplier(vnode: Self.vnode, store: store))
+            // The log still starting at 1 means the empty replica catches up from it.
+            if primary.logFirstSequence == 1 { counters.catchUps += 1 }
             perform(primary.updateReplicas(secondaries: replicaIDs, down: [], now: clock))
             // On the new connection the replica tells the primary what it holds.
             network.send(
