@@ -8,7 +8,7 @@ public struct ForwardRetry: Sendable {
     private enum State {
         case inFlight
         case awaitingTable(epoch: UInt64, deadline: ClusterInstant)
-        case backingOff(until: ClusterInstant, deadline: ClusterInstant)
+        case backingOff(until: ClusterInstant)
         case finished
     }
 
@@ -25,15 +25,14 @@ public struct ForwardRetry: Sendable {
     public mutating func notOwner(ownerEpoch: UInt64, localEpoch: UInt64, now: ClusterInstant) -> ForwardRetryAction {
         guard case .inFlight = state else { return .wait }
         guard attempts < limits.attemptsMax else { return fail(.notOwnerRetriesExhausted(attempts: attempts)) }
-        let deadline = now.adding(milliseconds: limits.tableWaitMilliseconds)
         if ownerEpoch < localEpoch {
             // The owner has not seen our table yet; it will, so resend after a pause.
-            state = .backingOff(until: now.adding(milliseconds: limits.backoffMilliseconds), deadline: deadline)
+            state = .backingOff(until: now.adding(milliseconds: limits.backoffMilliseconds))
             return .wait
         }
         // Theirs is newer, or equal and yet we disagree on the owner: we need a newer table.
         let needed = ownerEpoch > localEpoch ? ownerEpoch : localEpoch + 1
-        state = .awaitingTable(epoch: needed, deadline: deadline)
+        state = .awaitingTable(epoch: needed, deadline: now.adding(milliseconds: limits.tableWaitMilliseconds))
         return .awaitTable(atLeast: needed)
     }
 
@@ -47,7 +46,7 @@ public struct ForwardRetry: Sendable {
         switch state {
         case .awaitingTable(let needed, let deadline):
             return now >= deadline ? fail(.tableWaitTimedOut(neededEpoch: needed)) : .wait
-        case .backingOff(let until, _):
+        case .backingOff(let until):
             return now >= until ? resend() : .wait
         case .inFlight, .finished:
             return .wait

@@ -138,9 +138,14 @@ public struct VnodePrimaryReplicator: Sendable {
 
     /// The peer connection to `member` closed or was re-established: what it holds is unknown
     /// until its next ack (the replica sends one on every new connection). Nothing is sent to it
-    /// meanwhile; a transfer to it is over (the caller drops its source).
+    /// meanwhile; a transfer to it is over (the caller drops its source), and a transfer target
+    /// that is not a secondary is forgotten.
     public mutating func connectionReset(_ member: MemberID) {
         guard var progress = replicas[member] else { return }
+        guard progress.isSecondary else {
+            replicas[member] = nil
+            return
+        }
         progress.isAwaitingFirstAck = true
         progress.pendingUntilSequence = nil
         progress.sentThrough = progress.acknowledgedThrough

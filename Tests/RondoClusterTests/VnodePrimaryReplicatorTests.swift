@@ -156,6 +156,16 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         XCTAssertEqual(replicator.receiveAck(from: target, through: 3, now: instant(7)).completed, [WriteID(3)])
     }
 
+    func testATransferTargetWhoseConnectionResetsIsForgotten() throws {
+        var replicator = primary(.all)
+        let target = MemberID(9)
+        _ = replicator.beginTransfer(to: target, now: instant(0))
+        replicator.connectionReset(target)
+        _ = try write(&replicator, 1)
+        XCTAssertEqual(replicator.flush(now: instant(1)).sends.map(\.member), [a, b])
+        XCTAssertTrue(replicator.receiveAck(from: target, through: 1, now: instant(2)).isEmpty)
+    }
+
     func testResignFailsPendingWritesAndRefusesNewOnes() throws {
         var replicator = primary(.all)
         _ = try write(&replicator, 1)
