@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "RondoCompression", targets: ["RondoCompression"]),
         .library(name: "RondoRing", targets: ["RondoRing"]),
         .library(name: "RondoPeer", targets: ["RondoPeer"]),
+        .library(name: "RondoCluster", targets: ["RondoCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -40,6 +41,13 @@ let package = Package(
         .target(
             name: "RondoPeer",
             dependencies: ["RondoCore", "RondoCompression", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "RondoCluster",
+            dependencies: [
+                "RondoCore", "RondoRing", "RondoStorage", "RondoPeer", "RondoCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "RondoProtocol",
@@ -100,6 +108,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoClusterTests",
+            dependencies: [
+                "RondoCluster", "RondoCore", "RondoRing", "RondoStorage", "RondoPeer",
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(

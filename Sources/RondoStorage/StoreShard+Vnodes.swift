@@ -36,12 +36,7 @@ extension StoreShard {
             guard index != VnodeItems.tombstone, let slot = slots[index],
                 slot.isLive(now: time.now, flushEpoch: time.flushEpoch)
             else { continue }
-            exported.append(
-                FetchedExport(
-                    item: ExportedItem(
-                        key: slot.form.key, value: slot.form.storedValue, flags: slot.flags,
-                        expiresAt: slot.expiresAt, cas: slot.cas, isStale: slot.isStale),
-                    isCompressed: slot.form.isCompressed))
+            exported.append(FetchedExport(slot))
         }
         let next = position < items.members.count ? VnodeExportCursor(generation: items.generation, position: position) : nil
         return (exported, next)
@@ -52,4 +47,12 @@ extension StoreShard {
 struct FetchedExport: Sendable {
     var item: ExportedItem
     var isCompressed: Bool
+
+    /// The slot's item with its value still in stored form.
+    init(_ slot: ItemSlot) {
+        item = ExportedItem(
+            key: slot.form.key, value: slot.form.storedValue, flags: slot.flags,
+            expiresAt: slot.expiresAt, cas: slot.cas, isStale: slot.isStale)
+        isCompressed = slot.form.isCompressed
+    }
 }

@@ -1,0 +1,283 @@
+import NIOCore
+import RondoCore
+import RondoPeer
+import RondoRing
+
+/// The primary's side of one vnode's replication: numbers each write's resulting state, keeps a
+/// bounded log, sends entries to the replicas in batches within a window, resends what was not
+/// acknowledged, and completes or fails each write per the `WriteAckPolicy` within a bounded time.
+///
+/// Guarantees: sequence numbers are consecutive from `startingSequence + 1`; a write completes only
+/// once the secondaries listed in its completion acknowledged a sequence at or above its own (so
+/// each holds it); every write completes or fails within `writeTimeoutMilliseconds` of the first
+/// `tick` past it; pending writes never exceed `pendingWritesMax`.
+///
+/// Events come from one thread (the vnode's event loop): `write` after the engine executed a
+/// write, `flush` after a burst of writes, `receiveAck`, `tick` periodically, `updateReplicas` on
+/// every new table, `beginTransfer` when a transfer to a member starts.
+public struct VnodePrimaryReplicator: Sendable {
+    private enum State {
+        case serving
+        /// No longer primary: every write is refused; pending ones were failed.
+        case resigned
+    }
+
+    private struct PendingWrite {
+        var id: WriteID
+        var sequence: UInt64
+        var startedAt: ClusterInstant
+    }
+
+    public let vnode: Int
+    public let configuration: ReplicationConfiguration
+    private var state = State.serving
+    private var log: ReplicationLog
+    private var replicas: [MemberID: ReplicaProgress] = [:]
+    /// Ascending by sequence.
+    private var pendingWrites: [PendingWrite] = []
+    private var placedReplicaCount = 1
+
+    /// `startingSequence`: the vnode's sequence this node holds when it becomes primary (0 for a
+    /// new vnode; a promoted replica's applied sequence).
+    public init(vnode: Int, startingSequence: UInt64 = 0, configuration: ReplicationConfiguration = ReplicationConfiguration()) {
+        self.vnode = vnode
+        self.configuration = configuration
+        self.log = ReplicationLog(
+            entriesMax: configuration.logEntriesMax, bytesMax: configuration.logBytesMax, lastSequence: startingSequence)
+    }
+
+    /// The last sequence number assigned: what a transfer's snapshot and heartbeats report.
+    public var lastSequence: UInt64 { log.lastSequence }
+    /// The oldest sequence the catch-up log still holds.
+    public var logFirstSequence: UInt64 { log.firstSequence }
+    public var pendingWriteCount: Int { pendingWrites.count }
+
+    /// Throws when a write now would be refused; the engine asks before executing one, so that a
+    /// refused write is not applied either.
+    public func checkAdmission() throws(ReplicationError) {
+        guard case .serving = state else { throw .notPrimary(vnode: vnode) }
+        guard pendingWrites.count < configuration.pendingWritesMax else {
+            throw .tooManyPendingWrites(limit: configuration.pendingWritesMax)
+        }
+    }
+
+    // MARK: Events
+
+    /// The replica list from the node's current table (secondaries only, primary excluded) and
+    /// the members the node considers down.
+    public mutating func updateReplicas(secondaries: [MemberID], down: Set<MemberID>, now: ClusterInstant) -> [PrimaryAction] {
+        placedReplicaCount = secondaries.count + 1
+        for member in Array(replicas.keys) where !secondaries.contains(member) {
+            if replicas[member]!.pendingUntilSequence == nil {
+                replicas[member] = nil
+            } else {
+                replicas[member]!.isSecondary = false
+            }
+        }
+        for member in secondaries {
+            replicas[member, default: ReplicaProgress(isSecondary: true, acknowledgedThrough: 0)].isSecondary = true
+            replicas[member]!.isDown = down.contains(member)
+        }
+        return completeSatisfiedWrites()
+    }
+
+    /// Records a write the engine executed: `change` is the key's state after it. Returns the
+    /// completion when the policy needs no acks; otherwise the write completes on later events.
+    public mutating func write(_ id: WriteID, key: ByteBuffer, change: ReplicationChange, now: ClusterInstant)
+        throws(ReplicationError) -> [PrimaryAction]
+    {
+        try checkAdmission()
+        let entry = ReplicationEntry(vnode: vnode, sequence: log.lastSequence + 1, key: key, change: change)
+        log.append(entry)
+        pendingWrites.append(PendingWrite(id: id, sequence: entry.sequence, startedAt: now))
+        return completeSatisfiedWrites()
+    }
+
+    /// Sends what each live replica has not been sent yet, within its window, in batches.
+    public mutating func flush(now: ClusterInstant) -> [PrimaryAction] {
+        guard case .serving = state else { return [] }
+        var actions: [PrimaryAction] = []
+        for member in replicas.keys.sorted() {
+            sendPending(to: member, now: now, into: &actions)
+        }
+        return actions
+    }
+
+    /// A replica's cumulative ack: it holds every entry through `sequence`.
+    ///
+    /// Within one connection a replica's acks only grow, so a lower one is a stale duplicate and is
+    /// ignored. An ack that repeats the previous one while later entries are out is the replica's
+    /// catch-up request (it saw a gap): sending goes back to the entry after it at once, at most
+    /// once per retransmit interval. After `connectionReset` the replica's first ack is taken as
+    /// the truth whatever its value (it may have restarted empty); when the log no longer reaches
+    /// back to it, the answer is `.rebuildRequired`.
+    public mutating func receiveAck(from member: MemberID, through sequence: UInt64, now: ClusterInstant) -> [PrimaryAction] {
+        guard case .serving = state, var progress = replicas[member], sequence <= log.lastSequence else { return [] }
+        if progress.isAwaitingFirstAck {
+            progress = ReplicaProgress(isSecondary: progress.isSecondary, acknowledgedThrough: sequence, isDown: progress.isDown)
+        } else if sequence > progress.acknowledgedThrough {
+            progress.acknowledgedThrough = sequence
+            progress.sentThrough = max(progress.sentThrough, sequence)
+            if let pendingUntil = progress.pendingUntilSequence, sequence >= pendingUntil { progress.pendingUntilSequence = nil }
+        } else if sequence == progress.acknowledgedThrough && progress.sentThrough > sequence && progress.pendingUntilSequence == nil {
+            if let wentBackAt = progress.wentBackAt, now.milliseconds - wentBackAt.milliseconds < configuration.retransmitAfterMilliseconds {
+                return []
+            }
+            progress.sentThrough = sequence
+            progress.wentBackAt = now
+        } else {
+            return []
+        }
+        if progress.acknowledgedThrough == log.lastSequence { progress.isLagReported = false }
+        replicas[member] = progress
+        var actions: [PrimaryAction] = []
+        sendPending(to: member, now: now, into: &actions)
+        actions += completeSatisfiedWrites()
+        return actions
+    }
+
+    /// The peer connection to `member` closed or was re-established: what it holds is unknown
+    /// until its next ack (the replica sends one on every new connection). Nothing is sent to it
+    /// meanwhile; a transfer to it is over (the caller drops its source), and a transfer target
+    /// that is not a secondary is forgotten.
+    public mutating func connectionReset(_ member: MemberID) {
+        guard var progress = replicas[member] else { return }
+        guard progress.isSecondary else {
+            replicas[member] = nil
+            return
+        }
+        progress.isAwaitingFirstAck = true
+        progress.pendingUntilSequence = nil
+        progress.sentThrough = progress.acknowledgedThrough
+        replicas[member] = progress
+    }
+
+    /// A transfer of this vnode to `member` starts: from now on the member receives every new
+    /// entry (as a pending replica, counted by no policy until it acks the snapshot). Returns the
+    /// snapshot sequence the transfer's last batch must carry.
+    public mutating func beginTransfer(to member: MemberID, now: ClusterInstant) -> UInt64 {
+        let snapshotSequence = log.lastSequence
+        var progress = replicas[member] ?? ReplicaProgress(isSecondary: false, acknowledgedThrough: snapshotSequence)
+        progress.acknowledgedThrough = snapshotSequence
+        progress.sentThrough = snapshotSequence
+        progress.pendingUntilSequence = snapshotSequence
+        progress.rebuildReportedAt = nil
+        progress.isLagReported = false
+        progress.isAwaitingFirstAck = false
+        replicas[member] = progress
+        return snapshotSequence
+    }
+
+    /// A transfer to a member that is not a secondary was abandoned: stop sending to it.
+    public mutating func abandonTransfer(to member: MemberID) {
+        guard let progress = replicas[member], !progress.isSecondary else { return }
+        replicas[member] = nil
+    }
+
+    /// Resends what went unacknowledged, reports lagging replicas and fails overdue writes.
+    public mutating func tick(now: ClusterInstant) -> [PrimaryAction] {
+        guard case .serving = state else { return [] }
+        var actions: [PrimaryAction] = []
+        for member in replicas.keys.sorted() {
+            guard var progress = replicas[member], !progress.isAwaitingFirstAck, progress.sentThrough > progress.acknowledgedThrough,
+                let lastSendAt = progress.lastSendAt,
+                now.milliseconds - lastSendAt.milliseconds >= configuration.retransmitAfterMilliseconds
+            else { continue }
+            progress.sentThrough = progress.acknowledgedThrough
+            replicas[member] = progress
+        }
+        actions += flush(now: now)
+        actions += reportLaggingReplicas(now: now)
+        actions += failOverdueWrites(now: now)
+        return actions
+    }
+
+    /// This node is no longer the vnode's primary: pending writes fail, new ones are refused.
+    public mutating func resign() -> [PrimaryAction] {
+        state = .resigned
+        let failed = pendingWrites.map { PrimaryAction.failWrite($0.id, .notPrimary(vnode: vnode)) }
+        pendingWrites.removeAll()
+        return failed
+    }
+
+    // MARK: Internals
+
+    private mutating func sendPending(to member: MemberID, now: ClusterInstant, into actions: inout [PrimaryAction]) {
+        guard var progress = replicas[member], !progress.isDown, !progress.isAwaitingFirstAck else { return }
+        defer { replicas[member] = progress }
+        // sentThrough >= acknowledgedThrough always: an ack raises both, a regression lowers both.
+        while progress.sentThrough < log.lastSequence,
+            progress.sentThrough - progress.acknowledgedThrough < UInt64(configuration.inFlightEntriesMax)
+        {
+            let windowLeft = configuration.inFlightEntriesMax - Int(progress.sentThrough - progress.acknowledgedThrough)
+            guard
+                let entries = log.entries(
+                    from: progress.sentThrough + 1, entriesMax: min(configuration.batchEntriesMax, windowLeft),
+                    bytesMax: configuration.batchBytesMax)
+            else {
+                // Once per write timeout: the coordinator may have missed or dropped the request.
+                if let reportedAt = progress.rebuildReportedAt,
+                    now.milliseconds - reportedAt.milliseconds < configuration.writeTimeoutMilliseconds
+                {
+                    return
+                }
+                progress.rebuildReportedAt = now
+                actions.append(.rebuildRequired(vnode: vnode, member: member))
+                return
+            }
+            guard let last = entries.last else { return }
+            actions.append(.send(ReplicationBatch(entries: entries, compression: configuration.batchCompression), to: member))
+            progress.sentThrough = last.sequence
+            progress.lastSendAt = now
+        }
+    }
+
+    /// Completes the writes the policy is satisfied with. Acks are cumulative, so the satisfied
+    /// writes are always a prefix of the pending ones (in sequence order).
+    private mutating func completeSatisfiedWrites() -> [PrimaryAction] {
+        var actions: [PrimaryAction] = []
+        let eligible = replicas.filter { $0.value.isEligible }
+        let required = configuration.writeAckPolicy.requiredAcks(
+            placedReplicaCount: placedReplicaCount, eligibleSecondaryCount: eligible.count)
+        var completed = 0
+        for write in pendingWrites {
+            let holders = eligible.filter { $0.value.acknowledgedThrough >= write.sequence }.keys.sorted()
+            guard holders.count >= required else { break }
+            actions.append(.completeWrite(write.id, acknowledgedBy: holders))
+            completed += 1
+        }
+        pendingWrites.removeFirst(completed)
+        return actions
+    }
+
+    private mutating func reportLaggingReplicas(now: ClusterInstant) -> [PrimaryAction] {
+        guard let oldest = pendingWrites.first,
+            now.milliseconds - oldest.startedAt.milliseconds >= configuration.lagReportAfterMilliseconds
+        else { return [] }
+        var actions: [PrimaryAction] = []
+        for member in replicas.keys.sorted() {
+            guard let progress = replicas[member], progress.isSecondary, !progress.isDown, !progress.isLagReported,
+                progress.acknowledgedThrough < oldest.sequence
+            else { continue }
+            replicas[member]!.isLagReported = true
+            actions.append(.replicaLagging(member))
+        }
+        return actions
+    }
+
+    private mutating func failOverdueWrites(now: ClusterInstant) -> [PrimaryAction] {
+        let eligible = replicas.values.filter(\.isEligible)
+        let required = configuration.writeAckPolicy.requiredAcks(
+            placedReplicaCount: placedReplicaCount, eligibleSecondaryCount: eligible.count)
+        var actions: [PrimaryAction] = []
+        while let oldest = pendingWrites.first,
+            now.milliseconds - oldest.startedAt.milliseconds >= configuration.writeTimeoutMilliseconds
+        {
+            let holders = eligible.filter { $0.acknowledgedThrough >= oldest.sequence }.count
+            actions.append(
+                .failWrite(oldest.id, .acknowledgementTimeout(sequence: oldest.sequence, acknowledgedBy: holders, required: required)))
+            pendingWrites.removeFirst()
+        }
+        return actions
+    }
+}

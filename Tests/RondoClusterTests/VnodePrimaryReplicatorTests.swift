@@ -1,0 +1,175 @@
+import NIOCore
+import RondoCluster
+import RondoPeer
+import RondoRing
+import XCTest
+
+final class VnodePrimaryReplicatorTests: XCTestCase {
+    private let a = MemberID(2)
+    private let b = MemberID(3)
+
+    private func primary(_ policy: WriteAckPolicy, _ adjust: (inout ReplicationConfiguration) -> Void = { _ in }) -> VnodePrimaryReplicator {
+        var configuration = ReplicationConfiguration(writeAckPolicy: policy)
+        adjust(&configuration)
+        var replicator = VnodePrimaryReplicator(vnode: 4, configuration: configuration)
+        XCTAssertTrue(replicator.updateReplicas(secondaries: [a, b], down: [], now: instant(0)).isEmpty)
+        return replicator
+    }
+
+    private func write(_ replicator: inout VnodePrimaryReplicator, _ id: UInt64, now: Int64 = 0) throws -> [PrimaryAction] {
+        try replicator.write(WriteID(id), key: bytes("k\(id)"), change: itemChange("v\(id)", cas: id), now: instant(now))
+    }
+
+    func testPolicyAllWaitsForEveryLiveReplicaAndNamesThem() throws {
+        var replicator = primary(.all)
+        XCTAssertTrue(try write(&replicator, 1).isEmpty)
+        let sends = replicator.flush(now: instant(0)).sends
+        XCTAssertEqual(sends.map(\.member), [a, b])
+        XCTAssertEqual(try sends[0].batch.decodedEntries().map(\.sequence), [1])
+        XCTAssertTrue(replicator.receiveAck(from: a, through: 1, now: instant(1)).completed.isEmpty)
+        let done = replicator.receiveAck(from: b, through: 1, now: instant(2))
+        guard case .completeWrite(WriteID(1), let holders) = done.first else { return XCTFail("\(done)") }
+        XCTAssertEqual(holders, [a, b])
+    }
+
+    func testPolicyQuorumNeedsOneOfTwoSecondariesAndOneNeedsNone() throws {
+        var quorum = primary(.quorum)
+        _ = try write(&quorum, 1)
+        XCTAssertEqual(quorum.receiveAck(from: b, through: 1, now: instant(1)).completed, [WriteID(1)])
+        var one = primary(.one)
+        XCTAssertEqual(try write(&one, 1).completed, [WriteID(1)])
+        XCTAssertEqual(one.flush(now: instant(0)).sends.count, 2, "replicated all the same")
+    }
+
+    func testReplicaMarkedDownIsNotWaitedForNorSentTo() throws {
+        var replicator = primary(.all)
+        _ = try write(&replicator, 1)
+        _ = replicator.receiveAck(from: a, through: 1, now: instant(1))
+        XCTAssertEqual(replicator.updateReplicas(secondaries: [a, b], down: [b], now: instant(2)).completed, [WriteID(1)])
+        _ = try write(&replicator, 2)
+        XCTAssertEqual(replicator.flush(now: instant(3)).sends.map(\.member), [a])
+    }
+
+    func testLaggingReplicaIsReportedOnceThenTheWriteFailsAtTheBound() throws {
+        var replicator = primary(.all) {
+            $0.lagReportAfterMilliseconds = 100
+            $0.writeTimeoutMilliseconds = 300
+        }
+        _ = try write(&replicator, 1)
+        _ = replicator.flush(now: instant(0))
+        _ = replicator.receiveAck(from: a, through: 1, now: instant(10))
+        XCTAssertTrue(replicator.tick(now: instant(50)).lagging.isEmpty)
+        XCTAssertEqual(replicator.tick(now: instant(100)).lagging, [b])
+        XCTAssertTrue(replicator.tick(now: instant(200)).lagging.isEmpty, "reported once")
+        let failed = replicator.tick(now: instant(300)).failed
+        XCTAssertEqual(failed.map(\.0), [WriteID(1)])
+        XCTAssertEqual(failed.first?.1, .acknowledgementTimeout(sequence: 1, acknowledgedBy: 1, required: 2))
+        XCTAssertEqual(replicator.pendingWriteCount, 0)
+    }
+
+    func testPendingWritesAreBoundedWithATypedError() throws {
+        var replicator = primary(.all) { $0.pendingWritesMax = 2 }
+        _ = try write(&replicator, 1)
+        _ = try write(&replicator, 2)
+        XCTAssertThrowsError(try replicator.checkAdmission()) {
+            XCTAssertEqual($0 as? ReplicationError, .tooManyPendingWrites(limit: 2))
+        }
+        XCTAssertThrowsError(try write(&replicator, 3))
+        _ = replicator.receiveAck(from: a, through: 2, now: instant(1))
+        _ = replicator.receiveAck(from: b, through: 1, now: instant(1))
+        XCTAssertNoThrow(try replicator.checkAdmission())
+    }
+
+    func testBatchesRespectEntryAndByteCapsAndTheWindow() throws {
+        var replicator = primary(.one) {
+            $0.batchEntriesMax = 3
+            $0.batchBytesMax = 1 << 20
+            $0.inFlightEntriesMax = 5
+        }
+        for id in 1...10 { _ = try write(&replicator, UInt64(id)) }
+        let toA = replicator.flush(now: instant(0)).sends.filter { $0.member == a }.map(\.batch)
+        XCTAssertEqual(toA.map(\.firstSequence), [1, 4])
+        XCTAssertEqual(toA.map(\.itemCount), [3, 2], "the window of 5 stops sending")
+        let next = replicator.receiveAck(from: a, through: 5, now: instant(1)).sends.map(\.batch)
+        XCTAssertEqual(next.map(\.firstSequence), [6, 9])
+
+        var small = primary(.one) { $0.batchBytesMax = 1 }
+        for id in 1...3 { _ = try write(&small, UInt64(id)) }
+        XCTAssertEqual(small.flush(now: instant(0)).sends.filter { $0.member == a }.map(\.batch.itemCount), [1, 1, 1])
+    }
+
+    func testUnacknowledgedEntriesAreResentAfterTheRetransmitInterval() throws {
+        var replicator = primary(.all) { $0.retransmitAfterMilliseconds = 100 }
+        _ = try write(&replicator, 1)
+        _ = replicator.flush(now: instant(0))
+        XCTAssertTrue(replicator.tick(now: instant(50)).sends.isEmpty)
+        XCTAssertEqual(replicator.tick(now: instant(100)).sends.map(\.member), [a, b])
+    }
+
+    func testCatchUpFromTheLogAndRebuildWhenTheLogNoLongerReaches() throws {
+        var replicator = primary(.one) { $0.logEntriesMax = 4 }
+        for id in 1...4 { _ = try write(&replicator, UInt64(id)) }
+        _ = replicator.flush(now: instant(0))
+        _ = replicator.receiveAck(from: a, through: 4, now: instant(1))
+        _ = replicator.receiveAck(from: b, through: 4, now: instant(1))
+        for id in 5...6 { _ = try write(&replicator, UInt64(id)) }
+        XCTAssertEqual(replicator.logFirstSequence, 3)
+        _ = replicator.flush(now: instant(1))
+        XCTAssertTrue(replicator.receiveAck(from: a, through: 3, now: instant(1)).isEmpty, "a lower ack is a stale duplicate")
+        // a repeats its ack while 5 and 6 are out: it saw a gap, send from 5 again, from the log.
+        let resend = replicator.receiveAck(from: a, through: 4, now: instant(2)).sends
+        XCTAssertEqual(resend.map(\.batch.firstSequence), [5])
+        XCTAssertEqual(resend.map(\.batch.itemCount), [2])
+        XCTAssertTrue(replicator.receiveAck(from: a, through: 4, now: instant(3)).isEmpty, "at most once per interval")
+        // b restarted empty: its first ack on the new connection says 0, older than the log.
+        replicator.connectionReset(b)
+        XCTAssertTrue(replicator.tick(now: instant(1000)).sends.filter { $0.member == b }.isEmpty, "nothing sent before b's ack")
+        let rebuild = replicator.receiveAck(from: b, through: 0, now: instant(1001))
+        XCTAssertEqual(rebuild.rebuilds, [b])
+        XCTAssertTrue(replicator.receiveAck(from: b, through: 0, now: instant(1002)).rebuilds.isEmpty, "reported once")
+        // The rebuild's transfer makes b a pending replica from the snapshot on.
+        XCTAssertEqual(replicator.beginTransfer(to: b, now: instant(1003)), 6)
+        _ = try write(&replicator, 7)
+        XCTAssertEqual(replicator.flush(now: instant(1004)).sends.filter { $0.member == b }.map(\.batch.firstSequence), [7])
+    }
+
+    func testPendingTransferTargetIsNotCountedUntilItAcksTheSnapshot() throws {
+        var replicator = primary(.all)
+        let target = MemberID(9)
+        _ = try write(&replicator, 1)
+        _ = replicator.receiveAck(from: a, through: 1, now: instant(1))
+        XCTAssertEqual(replicator.receiveAck(from: b, through: 1, now: instant(1)).completed, [WriteID(1)])
+        XCTAssertEqual(replicator.beginTransfer(to: target, now: instant(2)), 1)
+        _ = try write(&replicator, 2)
+        XCTAssertEqual(replicator.flush(now: instant(3)).sends.map(\.member), [a, b, target])
+        _ = replicator.receiveAck(from: a, through: 2, now: instant(4))
+        guard case .completeWrite(_, let holders) = replicator.receiveAck(from: b, through: 2, now: instant(4)).first else {
+            return XCTFail("write 2 completes with a and b")
+        }
+        XCTAssertEqual(holders, [a, b])
+        // The epoch bump makes the target a secondary: counted once it has acked the snapshot.
+        _ = replicator.updateReplicas(secondaries: [a, b, target], down: [], now: instant(5))
+        _ = replicator.receiveAck(from: target, through: 2, now: instant(6))
+        _ = try write(&replicator, 3)
+        _ = replicator.receiveAck(from: a, through: 3, now: instant(7))
+        XCTAssertTrue(replicator.receiveAck(from: b, through: 3, now: instant(7)).completed.isEmpty, "the target counts now")
+        XCTAssertEqual(replicator.receiveAck(from: target, through: 3, now: instant(7)).completed, [WriteID(3)])
+    }
+
+    func testATransferTargetWhoseConnectionResetsIsForgotten() throws {
+        var replicator = primary(.all)
+        let target = MemberID(9)
+        _ = replicator.beginTransfer(to: target, now: instant(0))
+        replicator.connectionReset(target)
+        _ = try write(&replicator, 1)
+        XCTAssertEqual(replicator.flush(now: instant(1)).sends.map(\.member), [a, b])
+        XCTAssertTrue(replicator.receiveAck(from: target, through: 1, now: instant(2)).isEmpty)
+    }
+
+    func testResignFailsPendingWritesAndRefusesNewOnes() throws {
+        var replicator = primary(.all)
+        _ = try write(&replicator, 1)
+        XCTAssertEqual(replicator.resign().failed.map(\.1), [.notPrimary(vnode: 4)])
+        XCTAssertThrowsError(try write(&replicator, 2))
+    }
+}
