@@ -144,9 +144,13 @@ let package = Package(
         .testTarget(
             name: "RondoServerTests",
             dependencies: [
-                "RondoServer", "RondoProtocol", "RondoStorage",
+                "RondoServer", "RondoProtocol", "RondoStorage", "RondoEngine", "RondoCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
@@ -156,10 +160,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
-        ),
-        .testTarget(
-            name: "RondoIntegrationTests",
-            dependencies: ["RondoCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -21,7 +21,7 @@ public final class NodeServer: Service, Sendable {
     private let limits: ProtocolLimits
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
-    private let bound: EventLoopPromise<SocketAddress>
+    private let bound = ListeningAddress()
 
     public init(
         configuration: NodeServerConfiguration,
@@ -38,11 +38,10 @@ public final class NodeServer: Service, Sendable {
         self.limits = limits
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         self.logger = logger
-        self.bound = group.next().makePromise(of: SocketAddress.self)
     }
 
-    /// Completes with the listening address once bound (fails if binding failed).
-    public var boundAddress: EventLoopFuture<SocketAddress> { bound.futureResult }
+    /// The listening address once bound; throws if binding failed.
+    public func boundAddress() async throws -> SocketAddress { try await bound.value() }
 
     public func run() async throws {
         do {
