@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RondoCompression", targets: ["RondoCompression"]),
         .library(name: "RondoRing", targets: ["RondoRing"]),
         .library(name: "RondoPeer", targets: ["RondoPeer"]),
+        .library(name: "RondoCoordinator", targets: ["RondoCoordinator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -40,6 +41,7 @@ let package = Package(
             name: "RondoPeer",
             dependencies: ["RondoCore", "RondoCompression", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        .target(name: "RondoCoordinator", dependencies: ["RondoCore", "RondoRing", "RondoPeer"]),
         .target(
             name: "RondoProtocol",
             dependencies: ["RondoCore", .product(name: "NIOCore", package: "swift-nio")]
@@ -101,6 +103,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "RondoCoordinatorTests", dependencies: ["RondoCoordinator", "RondoRing", "RondoPeer", "RondoCore"]),
         .testTarget(
             name: "RondoCompressionTests",
             dependencies: ["RondoCompression", .product(name: "NIOCore", package: "swift-nio")]
