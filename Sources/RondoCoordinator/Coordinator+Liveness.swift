@@ -61,9 +61,13 @@ extension Coordinator {
             replan(now: now, resettingFailed: true, out: &out)
             return
         }
+        var preferred: [Int: MemberID] = [:]
+        for vnode in table.vnodes(primaryOn: id) {
+            if let best = mostCurrentHolder(of: vnode) { preferred[vnode] = best }
+        }
         let next: RoutingTable
         do {
-            next = try table.leaving(id)
+            next = try table.leaving(id, preferredPrimaries: preferred)
         } catch {
             out.append(.log(.error, "\(node) was the last active member; the table stays at epoch \(table.epoch) until a node returns"))
             return
@@ -89,8 +93,8 @@ extension Coordinator {
         for replica in state.pendingDrops.keys where replica.member == id { state.pendingDrops[replica] = nil }
     }
 
-    /// Logs each promotion, and warns when the ring's balanced choice is not the most current
-    /// holder (the data plane then catches the new primary up before it serves writes).
+    /// Logs the promotions, and warns where primary balance made the ring promote a holder
+    /// behind the most current one (the ring honours the preference whenever balance allows).
     private func reportPromotions(
         formerPrimary id: MemberID, before: RoutingTable, after: RoutingTable, out: inout [CoordinatorAction]
     ) {
@@ -110,9 +114,13 @@ extension Coordinator {
         state.record(of: member)?.appliedSequences[vnode] ?? 0
     }
 
-    /// The live holder of `vnode` with the highest applied sequence (ties: lowest id).
+    /// The live holder of `vnode` whose applied sequence is strictly the highest; nil on a tie,
+    /// where any of them will do and balance may choose.
     func mostCurrentHolder(of vnode: Int) -> MemberID? {
-        state.holders(of: vnode).filter { isLive($0) }.sorted().max { sequence(of: $0, vnode) < sequence(of: $1, vnode) }
+        let ranked = state.holders(of: vnode).filter { isLive($0) }.map { (member: $0, sequence: sequence(of: $0, vnode)) }
+            .sorted { $0.sequence > $1.sequence }
+        guard let first = ranked.first, ranked.count == 1 || ranked[1].sequence < first.sequence else { return nil }
+        return first.member
     }
 
     /// A vnode whose every holder failed has lost its data; its listed replicas are accepted as
