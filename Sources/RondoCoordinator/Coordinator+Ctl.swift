@@ -53,12 +53,13 @@ extension Coordinator {
         case .left:
             throw .notConnected(node)
         }
-        if record.memberID == nil {
-            record.memberID = MemberID(state.nextMemberID)
-            state.nextMemberID += 1
-        }
         record.state = .joining
         state.members[node] = record
+        if record.memberID == nil {
+            state.assign(MemberID(state.nextMemberID), to: node)
+            state.nextMemberID += 1
+            record = state.members[node]!
+        }
         guard state.table != nil else {
             try bootstrap(record, out: &out)
             return .done("\(node) is the first member (\(record.memberID!)), epoch \(state.epoch)")

@@ -88,7 +88,7 @@ extension Coordinator {
     private mutating func makeRoomForRecord(of node: NodeID) -> Bool {
         guard state.members[node] == nil, state.members.count >= RingLimits.membersMax else { return true }
         for record in state.members.values where record.state == .left || record.state == .candidate && !record.connected {
-            state.members[record.nodeID] = nil
+            state.removeRecord(record.nodeID)
             if state.members.count < RingLimits.membersMax { return true }
         }
         return false

@@ -38,7 +38,7 @@ extension Coordinator {
         for record in silent {
             if record.state == .candidate {
                 // Never joined: nothing to promote or re-replicate; forget it.
-                state.members[record.nodeID] = nil
+                state.removeRecord(record.nodeID)
                 continue
             }
             markDown(record.nodeID, now: now, out: &out)

@@ -85,6 +85,8 @@ extension Coordinator {
     /// Publishes the target once every replica it lists holds a copy.
     mutating func maybeSwitch(now: Int64, out: inout [CoordinatorAction]) {
         guard let target = state.target else { return }
+        // Cheap test first: a copy still to make for a replica the target lists.
+        for replica in state.copies.keys where target.replicas(of: replica.vnode).contains(replica.member) { return }
         for vnode in 0..<state.vnodeCount.value {
             let holders = state.holders(of: vnode)
             for member in target.replicas(of: vnode) where !holders.contains(member) { return }

@@ -95,20 +95,56 @@ extension Coordinator {
         let limits = state.transferLimits
         var busy: [MemberID: Int] = [:]
         var inFlight = 0
-        var waiting: [VnodeReplica] = []
+        // Packed (vnode, member) keys: sorting plain integers keeps this cheap per event.
+        var waiting: [UInt64] = []
         for (replica, progress) in state.copies {
-            switch progress {
-            case .inFlight(let transfer):
-                inFlight += 1
-                busy[replica.member, default: 0] += 1
-                busy[transfer.source, default: 0] += 1
-            case .waiting: waiting.append(replica)
-            case .failed: break
-            }
+            guard case .inFlight(let transfer) = progress else { continue }
+            inFlight += 1
+            busy[replica.member, default: 0] += 1
+            busy[transfer.source, default: 0] += 1
+        }
+        guard inFlight < limits.inFlightMax else { return }
+        // Only copies whose target has room can start now.
+        for (replica, progress) in state.copies where busy[replica.member, default: 0] < limits.concurrencyPerNode {
+            if case .waiting = progress { waiting.append(UInt64(replica.vnode) << 32 | UInt64(replica.member.value)) }
         }
         guard inFlight < limits.inFlightMax, !waiting.isEmpty else { return }
-        for replica in waiting.sorted() {
+        // Usually one or two slots are free (a transfer just ended): look at the few lowest keys
+        // first, then at a wider window when busy sources blocked them. Copies beyond the window
+        // wait for a later event; every transfer ends (done, failed or timed out), so they start.
+        let free = limits.inFlightMax - inFlight
+        let candidates = Coordinator.lowest(waiting, count: min(free, 8) + 8)
+        startWaiting(candidates, now: now, busy: &busy, inFlight: &inFlight, out: &out)
+        if inFlight < limits.inFlightMax && candidates.count < waiting.count {
+            let wider = Coordinator.lowest(waiting, count: Coordinator.scheduleWindowMax)
+            startWaiting(wider, now: now, busy: &busy, inFlight: &inFlight, out: &out)
+        }
+    }
+
+    /// How many waiting copies one scheduling pass considers at most.
+    static let scheduleWindowMax = 128
+
+    /// The `count` smallest keys, ascending, in one pass.
+    static func lowest(_ keys: [UInt64], count: Int) -> [UInt64] {
+        guard keys.count > count else { return keys.sorted() }
+        var result: [UInt64] = []
+        result.reserveCapacity(count + 1)
+        for key in keys where result.count < count || key < result[result.count - 1] {
+            var index = result.count
+            while index > 0 && result[index - 1] > key { index -= 1 }
+            result.insert(key, at: index)
+            if result.count > count { result.removeLast() }
+        }
+        return result
+    }
+
+    private mutating func startWaiting(
+        _ keys: [UInt64], now: Int64, busy: inout [MemberID: Int], inFlight: inout Int, out: inout [CoordinatorAction]
+    ) {
+        let limits = state.transferLimits
+        for key in keys {
             guard inFlight < limits.inFlightMax else { break }
+            let replica = VnodeReplica(vnode: Int(key >> 32), member: MemberID(UInt32(truncatingIfNeeded: key)))
             guard busy[replica.member, default: 0] < limits.concurrencyPerNode,
                 case .waiting(let attempts) = state.copies[replica],
                 let source = source(for: replica.vnode),

@@ -50,7 +50,8 @@ public struct Coordinator: Sendable {
         body(&self, &actions)
         if state.durable != before { actions.insert(.persist(state), at: 0) }
         if configuration.checksInvariants {
-            do { try state.checkInvariants() } catch { preconditionFailure("after \(event): \(error)") }
+            let tablesChanged = state.table != before.table || state.target != before.target
+            do { try state.checkInvariants(validatingTables: tablesChanged) } catch { preconditionFailure("after \(event): \(error)") }
         }
         return actions
     }

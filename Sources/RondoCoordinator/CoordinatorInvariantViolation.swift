@@ -13,6 +13,7 @@ public enum CoordinatorInvariantViolation: Error, Sendable, Hashable, CustomStri
     case targetNotAfterTable(table: UInt64, target: UInt64)
     case duplicateMemberID(MemberID)
     case memberIDNotBelowNext(MemberID)
+    case memberIndexStale(MemberID)
     case tableListsUnknownMember(MemberID)
     case tableListsMemberThatIsNotLive(NodeID, MembershipState)
     case holderNotLive(VnodeReplica)
@@ -28,6 +29,7 @@ public enum CoordinatorInvariantViolation: Error, Sendable, Hashable, CustomStri
         case .targetNotAfterTable(let table, let target): return "target epoch \(target) is not above \(table)"
         case .duplicateMemberID(let id): return "\(id) is assigned twice"
         case .memberIDNotBelowNext(let id): return "\(id) is not below the next member id"
+        case .memberIndexStale(let id): return "the member index does not lead \(id) to its record"
         case .tableListsUnknownMember(let id): return "the table lists \(id), which no record has"
         case .tableListsMemberThatIsNotLive(let node, let state): return "the table lists \(node), which is \(state)"
         case .holderNotLive(let replica): return "\(replica) is counted as a copy but its member is not live"

@@ -6,19 +6,24 @@ extension CoordinatorState {
     /// `min(replicas, active members)` distinct replicas) listing only live members — never a
     /// down node, as primary or otherwise —, a target above it, ids never reused, copies and
     /// holders only on live members, drops only of replicas the table no longer lists. Run after
-    /// every event when `checksInvariants` is set and on every decoded state.
-    public func checkInvariants() throws(CoordinatorInvariantViolation) {
+    /// every event when `checksInvariants` is set and on every decoded state. `validatingTables:
+    /// false` skips re-validating the tables (the costly part) when the caller knows they did not
+    /// change since they were last checked.
+    public func checkInvariants(validatingTables: Bool = true) throws(CoordinatorInvariantViolation) {
         var live: [MemberID: MembershipState] = [:]
         var nodes: [MemberID: NodeID] = [:]
         for record in members.values {
             guard let id = record.memberID else { continue }
             guard nodes[id] == nil else { throw .duplicateMemberID(id) }
             guard id.value < nextMemberID else { throw .memberIDNotBelowNext(id) }
+            guard nodeIDsByMember[id] == record.nodeID else { throw .memberIndexStale(id) }
             nodes[id] = record.nodeID
             live[id] = record.state
         }
         if let table {
-            do { try table.validate() } catch { throw .table(error) }
+            if validatingTables {
+                do { try table.validate() } catch { throw .table(error) }
+            }
             guard table.vnodeCount == vnodeCount, table.replicaCount == replicaCount else { throw .tableShapeMismatch }
             for member in table.members {
                 guard let state = live[member.id], let node = nodes[member.id] else { throw .tableListsUnknownMember(member.id) }
@@ -31,7 +36,9 @@ extension CoordinatorState {
         if let target {
             guard let table else { throw .targetWithoutTable }
             guard target.epoch > table.epoch else { throw .targetNotAfterTable(table: table.epoch, target: target.epoch) }
-            do { try target.validate() } catch { throw .table(error) }
+            if validatingTables {
+                do { try target.validate() } catch { throw .table(error) }
+            }
         }
         for (vnode, holders) in holderDeviations {
             for member in holders where live[member]?.isLive != true {

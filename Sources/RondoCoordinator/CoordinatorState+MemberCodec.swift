@@ -64,6 +64,10 @@ extension CoordinatorState {
                 record.appliedSequences[vnode] = try reader.read(UInt64.self)
             }
             members[nodeID] = record
+            if let memberID {
+                guard nodeIDsByMember[memberID] == nil else { throw .fieldOutOfRange(field: "duplicate member id", value: Int(memberID.value)) }
+                assign(memberID, to: nodeID)
+            }
         }
     }
 

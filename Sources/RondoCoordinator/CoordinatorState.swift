@@ -32,6 +32,8 @@ public struct CoordinatorState: Sendable, Hashable {
     /// Owned by the rolling-upgrade work; persisted as opaque versioned bytes.
     public var upgrade: UpgradeStateSlot?
     public internal(set) var counters: MigrationCounters
+    /// Index of `members` by `MemberID`, kept in step by `assign(_:to:)` and `removeRecord(_:)`.
+    private(set) var nodeIDsByMember: [MemberID: NodeID] = [:]
 
     public init(
         clusterName: String, vnodeCount: VnodeCount, replicaCount: Int,
@@ -57,7 +59,17 @@ public struct CoordinatorState: Sendable, Hashable {
     public var epoch: UInt64 { table?.epoch ?? 0 }
 
     public func record(of member: MemberID) -> MemberRecord? {
-        members.values.first { $0.memberID == member }
+        nodeIDsByMember[member].flatMap { members[$0] }
+    }
+
+    mutating func assign(_ member: MemberID, to node: NodeID) {
+        members[node]?.memberID = member
+        nodeIDsByMember[member] = node
+    }
+
+    mutating func removeRecord(_ node: NodeID) {
+        if let member = members[node]?.memberID { nodeIDsByMember[member] = nil }
+        members[node] = nil
     }
 
     public func nodeID(of member: MemberID) -> NodeID? {

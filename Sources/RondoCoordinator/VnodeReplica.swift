@@ -11,7 +11,7 @@ public struct VnodeReplica: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
-        (lhs.vnode, lhs.member.value) < (rhs.vnode, rhs.member.value)
+        lhs.vnode != rhs.vnode ? lhs.vnode < rhs.vnode : lhs.member.value < rhs.member.value
     }
 
     public var description: String { "vnode \(vnode) on \(member)" }
