@@ -71,7 +71,11 @@ extension Coordinator {
             record.build = hello.build
             record.connected = true
             record.lastHeartbeatMilliseconds = now
-            if startEmpty { record.appliedSequences = [:] }
+            if startEmpty {
+                // A new incarnation: what the old one applied or acknowledged says nothing now.
+                record.appliedSequences = [:]
+                record.acknowledgedEpoch = 0
+            }
             state.members[node] = record
         } else {
             state.members[node] = MemberRecord(nodeID: node, addresses: addresses, build: hello.build, nowMilliseconds: now)

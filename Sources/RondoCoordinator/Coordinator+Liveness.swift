@@ -27,6 +27,7 @@ extension Coordinator {
         run("tick") { coordinator, out in
             coordinator.detectFailures(now: now, out: &out)
             coordinator.expireTransfers(now: now, out: &out)
+            coordinator.retryFailedCopies(now: now, out: &out)
             coordinator.schedule(now: now, out: &out)
         }
     }

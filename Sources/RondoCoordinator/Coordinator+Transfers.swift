@@ -21,7 +21,7 @@ extension Coordinator {
             guard let replica = coordinator.replica(vnode: vnode, node: target),
                 case .inFlight(let transfer) = coordinator.state.copies[replica]
             else { return }
-            coordinator.fail(replica, transfer, reason: String(reason.prefix(200)), out: &out)
+            coordinator.fail(replica, transfer, reason: String(reason.prefix(200)), now: now, out: &out)
             coordinator.schedule(now: now, out: &out)
         }
     }
@@ -67,14 +67,16 @@ extension Coordinator {
         schedule(now: now, out: &out)
     }
 
-    mutating func fail(_ replica: VnodeReplica, _ transfer: InFlightTransfer, reason: String, out: inout [CoordinatorAction]) {
+    mutating func fail(
+        _ replica: VnodeReplica, _ transfer: InFlightTransfer, reason: String, now: Int64, out: inout [CoordinatorAction]
+    ) {
         if transfer.attempt < configuration.transferAttemptsMax {
             state.copies[replica] = .waiting(attempts: transfer.attempt)
             out.append(.log(.info, "copy of \(replica) failed (\(reason)), try \(transfer.attempt) of \(configuration.transferAttemptsMax)"))
         } else {
-            state.copies[replica] = .failed(attempts: transfer.attempt)
+            state.copies[replica] = .failed(attempts: transfer.attempt, atMilliseconds: now)
             state.counters.transfersFailed += 1
-            out.append(.log(.error, "copy of \(replica) failed \(transfer.attempt) times (\(reason)); giving up until the next membership change"))
+            out.append(.log(.error, "copy of \(replica) failed \(transfer.attempt) times (\(reason)); giving up for \(configuration.failedCopyRetryAfterMilliseconds) ms"))
         }
     }
 
@@ -84,7 +86,19 @@ extension Coordinator {
             guard case .inFlight(let transfer) = progress,
                 now - transfer.startedAtMilliseconds >= configuration.transferTimeoutMilliseconds
             else { continue }
-            fail(replica, transfer, reason: "timed out", out: &out)
+            fail(replica, transfer, reason: "timed out", now: now, out: &out)
+        }
+    }
+
+    /// Copies given up long enough ago get a fresh set of tries: a lasting fault keeps being
+    /// reported at that pace, a passing one heals without the operator.
+    mutating func retryFailedCopies(now: Int64, out: inout [CoordinatorAction]) {
+        for (replica, progress) in state.copies {
+            guard case .failed(_, let failedAt) = progress,
+                now - failedAt >= configuration.failedCopyRetryAfterMilliseconds
+            else { continue }
+            state.copies[replica] = .waiting(attempts: 0)
+            out.append(.log(.notice, "retrying the copy of \(replica)"))
         }
     }
 

@@ -13,6 +13,8 @@ public struct CoordinatorConfiguration: Sendable {
     public var transferTimeoutMilliseconds: Int64
     /// Tries per copy before it is reported failed.
     public var transferAttemptsMax: Int
+    /// How long a copy that used up its tries rests before it gets new ones.
+    public var failedCopyRetryAfterMilliseconds: Int64
     public var minorVersionSkewMax: Int
     /// Check `CoordinatorState.checkInvariants()` after every event and trap on a violation.
     public var checksInvariants: Bool
@@ -20,15 +22,19 @@ public struct CoordinatorConfiguration: Sendable {
     public init(
         localNodeID: NodeID, build: BuildInfo = .current, downAfterMilliseconds: Int64 = 3_000,
         transferTimeoutMilliseconds: Int64 = 60_000, transferAttemptsMax: Int = 3,
+        failedCopyRetryAfterMilliseconds: Int64 = 60_000,
         minorVersionSkewMax: Int = 1, checksInvariants: Bool = CoordinatorConfiguration.isDebugBuild
     ) {
-        precondition(downAfterMilliseconds > 0 && transferTimeoutMilliseconds > 0, "timeouts must be positive")
+        precondition(
+            downAfterMilliseconds > 0 && transferTimeoutMilliseconds > 0 && failedCopyRetryAfterMilliseconds > 0,
+            "timeouts must be positive")
         precondition((1...100).contains(transferAttemptsMax), "transfer attempts must be 1...100")
         self.localNodeID = localNodeID
         self.build = build
         self.downAfterMilliseconds = downAfterMilliseconds
         self.transferTimeoutMilliseconds = transferTimeoutMilliseconds
         self.transferAttemptsMax = transferAttemptsMax
+        self.failedCopyRetryAfterMilliseconds = failedCopyRetryAfterMilliseconds
         self.minorVersionSkewMax = minorVersionSkewMax
         self.checksInvariants = checksInvariants
     }

@@ -109,9 +109,10 @@ extension CoordinatorState {
                 writer.write(transfer.source.value)
                 writer.write(transfer.startedAtMilliseconds)
                 writer.write(transfer.bytesPerSecond)
-            case .failed(let attempts):
+            case .failed(let attempts, let failedAt):
                 writer.write(UInt8(2))
                 writer.write(UInt16(attempts))
+                writer.write(failedAt)
             }
         }
     }
@@ -133,7 +134,7 @@ extension CoordinatorState {
                 guard attempts >= 1 else { throw .fieldOutOfRange(field: "transfer attempt", value: attempts) }
                 copies[replica] = .inFlight(
                     InFlightTransfer(source: source, startedAtMilliseconds: started, attempt: attempts, bytesPerSecond: rate))
-            case 2: copies[replica] = .failed(attempts: attempts)
+            case 2: copies[replica] = .failed(attempts: attempts, atMilliseconds: try reader.read(Int64.self))
             default: throw .fieldOutOfRange(field: "copy kind", value: Int(kind))
             }
         }

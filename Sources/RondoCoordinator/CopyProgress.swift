@@ -6,9 +6,10 @@ public enum CopyProgress: Sendable, Hashable {
     /// Queued; `attempts` transfers have failed or timed out so far.
     case waiting(attempts: Int)
     case inFlight(InFlightTransfer)
-    /// Gave up after `CoordinatorConfiguration.transferAttemptsMax`; reported in `status`, and
-    /// queued again by the next membership change or failure.
-    case failed(attempts: Int)
+    /// Gave up after `CoordinatorConfiguration.transferAttemptsMax` at `atMilliseconds`; reported
+    /// in `status`, queued again after `failedCopyRetryAfterMilliseconds` or by the next
+    /// membership change or failure, whichever comes first.
+    case failed(attempts: Int, atMilliseconds: Int64)
 }
 
 /// A transfer the coordinator started and has not heard the end of.

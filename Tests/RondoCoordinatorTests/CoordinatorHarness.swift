@@ -55,7 +55,8 @@ struct CoordinatorHarness {
     ) {
         let configuration = CoordinatorConfiguration(
             localNodeID: node("coord"), build: build("0.1.0"), downAfterMilliseconds: downAfterMilliseconds,
-            transferTimeoutMilliseconds: 10_000, transferAttemptsMax: 3, checksInvariants: checksInvariants)
+            transferTimeoutMilliseconds: 10_000, transferAttemptsMax: 3, failedCopyRetryAfterMilliseconds: 20_000,
+            checksInvariants: checksInvariants)
         coordinator = Coordinator(
             configuration: configuration, clusterName: Self.clusterName, vnodeCount: try! VnodeCount(vnodes),
             replicaCount: replicas)
@@ -210,11 +211,7 @@ struct CoordinatorHarness {
             completeTransfers()
             acknowledgeAll()
             advance(milliseconds: 100)
-            if state.target == nil && state.pendingDrops.isEmpty
-                && state.copies.values.allSatisfy({ if case .failed = $0 { return true } else { return false } })
-            {
-                return
-            }
+            if state.target == nil && state.pendingDrops.isEmpty && state.copies.isEmpty { return }
         }
         let waiting = state.copies.keys.sorted().prefix(4).map { replica in
             "\(replica): \(state.copies[replica]!), holders \(state.holders(of: replica.vnode).sorted().map { "\($0) \(state.record(of: $0)!.state) connected \(state.record(of: $0)!.connected)" })"

@@ -145,5 +145,11 @@ final class FailureTests: XCTestCase {
         let running = cluster.transfers.last!
         cluster.apply(cluster.coordinator.transferFailed(vnode: running.vnode, target: running.target, reason: "reset", nowMilliseconds: cluster.nowMilliseconds))
         XCTAssertTrue(cluster.logs.contains { $0.contains("reset") })
+        // Given-up copies get new tries after a rest, so a passing fault heals by itself.
+        cluster.advance(milliseconds: 20_000)
+        XCTAssertTrue(cluster.logs.contains { $0.contains("retrying the copy") })
+        cluster.settle()
+        XCTAssertEqual(cluster.record("n3").state, .active)
+        cluster.assertConverged()
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RondoCore
 import RondoPeer
 import RondoRing
@@ -7,12 +8,15 @@ import XCTest
 
 /// Seeded interleavings of joins, releases, leaves, failures, returns, coordinator restarts,
 /// transfer completions and failures, with the state invariants and the action contract checked
-/// after every step. A failure names its seed; set `RONDO_COORDINATOR_SEED` to replay one.
+/// after every step. A failure names its seed; set `RONDO_COORDINATOR_SEED` to replay one, or
+/// `RONDO_COORDINATOR_SWEEP=n` to run seeds 1...n.
 final class RandomizedCoordinatorTests: XCTestCase {
     func testRandomizedMembershipAndFailures() {
-        let fixed: [UInt64] = [1, 2, 3, 4, 5, 6]
-        let seeds = fixed + [UInt64.random(in: 0...UInt64.max)]
-        for seed in seeds { run(seed: seed, steps: 120) }
+        let environment = ProcessInfo.processInfo.environment
+        var seeds: [UInt64] = Array(1...8) + [UInt64.random(in: 0...UInt64.max)]
+        if let replay = environment["RONDO_COORDINATOR_SEED"].flatMap(UInt64.init) { seeds = [replay] }
+        if let sweep = environment["RONDO_COORDINATOR_SWEEP"].flatMap(UInt64.init) { seeds = Array(1...sweep) }
+        for seed in seeds { run(seed: seed, steps: 150) }
     }
 
     private func run(seed: UInt64, steps: Int) {
