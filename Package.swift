@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "RondoRing", targets: ["RondoRing"]),
         .library(name: "RondoPeer", targets: ["RondoPeer"]),
         .library(name: "RondoCluster", targets: ["RondoCluster"]),
+        .library(name: "RondoCoordinator", targets: ["RondoCoordinator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -42,6 +43,7 @@ let package = Package(
             name: "RondoPeer",
             dependencies: ["RondoCore", "RondoCompression", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        .target(name: "RondoCoordinator", dependencies: ["RondoCore", "RondoRing", "RondoPeer"]),
         .target(
             name: "RondoCluster",
             dependencies: [
@@ -110,6 +112,7 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "RondoCoordinatorTests", dependencies: ["RondoCoordinator", "RondoRing", "RondoPeer", "RondoCore"]),
         .testTarget(
             name: "RondoClusterTests",
             dependencies: [

@@ -7,11 +7,21 @@ extension Placement {
         for vnode in 0..<vnodeCount { primaryCounts[Int(slots[vnode * width])] += 1 }
         primaryTargets = targetsForPrimaries()
         // Promote holders of existing copies first; a fresh copy becomes primary only when balance
-        // cannot be reached otherwise.
-        for allowFresh in [false, true] {
-            promoteDirectly(allowFresh: allowFresh)
-            while promoteAlongPath(allowFresh: allowFresh) {}
+        // cannot be reached otherwise. Preferred primaries stay in place in a first pass and
+        // give way only when balance needs it.
+        let passes = preferredPrimary.isEmpty
+            ? [(allowFresh: false, keepPreferred: false), (true, false)]
+            : [(false, true), (false, false), (true, false)]
+        for (allowFresh, keepPreferred) in passes {
+            promoteDirectly(allowFresh: allowFresh, keepPreferred: keepPreferred)
+            while promoteAlongPath(allowFresh: allowFresh, keepPreferred: keepPreferred) {}
         }
+    }
+
+    /// Whether `vnode`'s primary is the one the caller prefers, so a pass keeping preferred
+    /// primaries must not move it.
+    private func isPreferredPrimary(_ vnode: Int) -> Bool {
+        preferredPrimary[vnode] == slots[vnode * width]
     }
 
     private func targetsForPrimaries() -> [Int] {
@@ -30,7 +40,9 @@ extension Placement {
     /// data, so that the vnode stays served by a complete copy.
     private mutating func promoteExistingCopies() {
         for vnode in 0..<vnodeCount where isFresh[vnode * width] {
-            if let slot = (1..<width).first(where: { !isFresh[vnode * width + $0] }) {
+            let holding = (1..<width).filter { !isFresh[vnode * width + $0] }
+            let preferred = holding.first { slots[vnode * width + $0] == preferredPrimary[vnode] }
+            if let slot = preferred ?? holding.first {
                 swapWithPrimary(vnode: vnode, slot: slot)
             }
         }
@@ -38,10 +50,12 @@ extension Placement {
 
     /// For each vnode whose primary is above target, promote a secondary below target, preferring
     /// the returning node on its home vnodes, then copies that exist already.
-    private mutating func promoteDirectly(allowFresh: Bool) {
+    private mutating func promoteDirectly(allowFresh: Bool, keepPreferred: Bool) {
         for vnode in 0..<vnodeCount {
             let primary = Int(slots[vnode * width])
-            guard primaryCounts[primary] > primaryTargets[primary] else { continue }
+            guard primaryCounts[primary] > primaryTargets[primary], !(keepPreferred && isPreferredPrimary(vnode)) else {
+                continue
+            }
             var best: Int? = nil
             var bestKey = (0, 0, 0)
             for slot in 1..<max(width, 1) {
@@ -71,7 +85,7 @@ extension Placement {
     /// nodeK, where node(i) is primary of vnode(i+1) and node(i+1) a secondary of it, ending at
     /// a node below target. Swapping along the chain moves one primary from node0 to nodeK and
     /// leaves the others unchanged. Returns false when balanced or when no chain exists.
-    private mutating func promoteAlongPath(allowFresh: Bool) -> Bool {
+    private mutating func promoteAlongPath(allowFresh: Bool, keepPreferred: Bool) -> Bool {
         let over = (0..<nodeCount).filter { primaryCounts[$0] > primaryTargets[$0] }
         guard !over.isEmpty else { return false }
         var primaryVnodes = Array(repeating: [Int](), count: nodeCount)
@@ -85,7 +99,7 @@ extension Placement {
         while head < queue.count {
             let node = queue[head]
             head += 1
-            for vnode in primaryVnodes[node] {
+            for vnode in primaryVnodes[node] where !(keepPreferred && isPreferredPrimary(vnode)) {
                 for slot in 1..<max(width, 1) {
                     let next = Int(slots[vnode * width + slot])
                     guard !visited[next], allowFresh || !isFresh[vnode * width + slot] else { continue }

@@ -26,6 +26,9 @@ struct Placement {
     /// and filling so that it gets back its home where the table allows.
     let returningNode: Int?
     let homeVnodes: Set<Int>
+    /// Per vnode, the node index the caller wants as primary (the most current replica after a
+    /// failure); honoured when that node keeps a copy of the vnode and primary balance allows.
+    let preferredPrimary: [Int: Int32]
 
     var slots: [Int32]
     /// True for a slot filled by this placement: its node has no copy of the vnode yet.
@@ -38,13 +41,15 @@ struct Placement {
     /// Returns the new vnode-major assignment, `width` entries per vnode.
     static func place(
         vnodeCount: Int, width: Int, nodes: [NodeDescriptor], previous: [MemberID],
-        previousWidth: Int, returning: MemberID?, homeVnodes: Set<Int>
+        previousWidth: Int, returning: MemberID?, homeVnodes: Set<Int>,
+        preferredPrimaries: [Int: MemberID] = [:]
     ) -> [MemberID] {
         precondition(width >= 1 && width <= nodes.count, "width \(width) for \(nodes.count) nodes")
         precondition(previous.count == vnodeCount * previousWidth, "previous assignment shape")
         var placement = Placement(
             vnodeCount: vnodeCount, width: width, nodes: nodes, previous: previous,
-            previousWidth: previousWidth, returning: returning, homeVnodes: homeVnodes)
+            previousWidth: previousWidth, returning: returning, homeVnodes: homeVnodes,
+            preferredPrimaries: preferredPrimaries)
         placement.balanceReplicas()
         placement.balancePrimaries()
         return placement.slots.map { nodes[Int($0)].id }
@@ -52,7 +57,7 @@ struct Placement {
 
     private init(
         vnodeCount: Int, width: Int, nodes: [NodeDescriptor], previous: [MemberID],
-        previousWidth: Int, returning: MemberID?, homeVnodes: Set<Int>
+        previousWidth: Int, returning: MemberID?, homeVnodes: Set<Int>, preferredPrimaries: [Int: MemberID]
     ) {
         self.vnodeCount = vnodeCount
         self.width = width
@@ -63,6 +68,7 @@ struct Placement {
         self.hostOf = Placement.labelIndices(nodes.map(\.host))
         self.returningNode = returning.flatMap { indexOf[$0] }.map(Int.init)
         self.homeVnodes = homeVnodes
+        self.preferredPrimary = preferredPrimaries.compactMapValues { indexOf[$0] }
         self.slots = Array(repeating: Placement.hole, count: vnodeCount * width)
         self.isFresh = Array(repeating: false, count: vnodeCount * width)
         self.replicaCounts = Array(repeating: 0, count: nodes.count)

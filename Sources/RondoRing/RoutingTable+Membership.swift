@@ -24,11 +24,14 @@ extension RoutingTable {
         return replaced(members: next, returning: nil, homeVnodes: [])
     }
 
-    public func leaving(_ id: MemberID) throws(RingError) -> RoutingTable {
+    /// Removes `id`. `preferredPrimaries` names, per vnode, the member the caller wants as its
+    /// primary — after a failure, the replica with the highest applied sequence; it is honoured
+    /// when that member keeps a copy of the vnode and primary balance allows, so check the result.
+    public func leaving(_ id: MemberID, preferredPrimaries: [Int: MemberID] = [:]) throws(RingError) -> RoutingTable {
         guard member(id) != nil else { throw .unknownMember(id) }
         let next = members.filter { $0.id != id }
         guard next.contains(where: { $0.state == .active }) else { throw .noActiveMembers }
-        var table = replaced(members: next, returning: nil, homeVnodes: [])
+        var table = replaced(members: next, returning: nil, homeVnodes: [], preferredPrimaries: preferredPrimaries)
         table.drainRecords.removeAll { $0.node == id }
         return table
     }
@@ -102,13 +105,17 @@ extension RoutingTable {
 
     /// The table over `next` members, placed from this table's assignment, epoch + 1. Drain records
     /// of members that are no longer draining are dropped.
-    private func replaced(members next: [RingMember], returning: MemberID?, homeVnodes: Set<Int>) -> RoutingTable {
+    private func replaced(
+        members next: [RingMember], returning: MemberID?, homeVnodes: Set<Int>,
+        preferredPrimaries: [Int: MemberID] = [:]
+    ) -> RoutingTable {
         let active = next.filter { $0.state == .active }.map(\.descriptor)
         precondition(!active.isEmpty, "placement needs an active member")
         let width = min(replicaCount, active.count)
         let placed = Placement.place(
             vnodeCount: vnodeCount.value, width: width, nodes: active, previous: slots,
-            previousWidth: placedReplicaCount, returning: returning, homeVnodes: homeVnodes)
+            previousWidth: placedReplicaCount, returning: returning, homeVnodes: homeVnodes,
+            preferredPrimaries: preferredPrimaries)
         var table = RoutingTable(
             epoch: epoch + 1, vnodeCount: vnodeCount, replicaCount: replicaCount, members: next,
             placedReplicaCount: width, slots: placed, drainRecords: [])

@@ -1,0 +1,136 @@
+import RondoCore
+import RondoRing
+
+/// Heartbeats, failure detection and what a failure sets off: promotion, a new epoch and
+/// re-replication.
+extension Coordinator {
+    /// `appliedSequences`: for each vnode the node holds, the highest contiguous write sequence
+    /// it applied; used to promote the most current replica when a primary fails. Entries for
+    /// vnodes outside the cluster are ignored.
+    public mutating func heartbeat(
+        _ node: NodeID, nowMilliseconds now: Int64, appliedSequences: [Int: UInt64]
+    ) -> [CoordinatorAction] {
+        run("heartbeat(\(node))") { coordinator, _ in
+            guard var record = coordinator.state.members[node], record.state.isLive else { return }
+            record.lastHeartbeatMilliseconds = max(record.lastHeartbeatMilliseconds, now)
+            let vnodes = 0..<coordinator.state.vnodeCount.value
+            for (vnode, sequence) in appliedSequences where vnodes.contains(vnode) {
+                record.appliedSequences[vnode] = sequence
+            }
+            coordinator.state.members[node] = record
+        }
+    }
+
+    /// Time passes: members silent past `downAfter` are down, overdue transfers fail, and
+    /// waiting copies start where the limits allow.
+    public mutating func tick(nowMilliseconds now: Int64) -> [CoordinatorAction] {
+        run("tick") { coordinator, out in
+            coordinator.detectFailures(now: now, out: &out)
+            coordinator.expireTransfers(now: now, out: &out)
+            coordinator.retryFailedCopies(now: now, out: &out)
+            coordinator.schedule(now: now, out: &out)
+        }
+    }
+
+    private mutating func detectFailures(now: Int64, out: inout [CoordinatorAction]) {
+        let silent = state.members.values.filter {
+            $0.state.isLive && now - $0.lastHeartbeatMilliseconds > configuration.downAfterMilliseconds
+        }.sorted { $0.nodeID < $1.nodeID }
+        for record in silent {
+            if record.state == .candidate {
+                // Never joined: nothing to promote or re-replicate; forget it.
+                state.removeRecord(record.nodeID)
+                continue
+            }
+            markDown(record.nodeID, now: now, out: &out)
+        }
+    }
+
+    /// Declares `node` down: forgets its copies (they are not trusted any more), takes it out of
+    /// the published table — the ring promotes a holder of each vnode it was primary of — and
+    /// re-replicates onto other members.
+    mutating func markDown(_ node: NodeID, now: Int64, out: inout [CoordinatorAction]) {
+        guard let record = state.members[node] else { return }
+        state.members[node]?.state = .down
+        state.members[node]?.connected = false
+        state.members[node]?.appliedSequences = [:]
+        out.append(.log(.warning, "\(node) is down (silent for more than \(configuration.downAfterMilliseconds) ms)"))
+        guard let id = record.memberID, let table = state.table else { return }
+        forgetCopies(of: id)
+        guard table.member(id) != nil else {
+            acceptLostVnodes(out: &out)
+            replan(now: now, resettingFailed: true, out: &out)
+            return
+        }
+        var preferred: [Int: MemberID] = [:]
+        for vnode in table.vnodes(primaryOn: id) {
+            if let best = mostCurrentHolder(of: vnode) { preferred[vnode] = best }
+        }
+        let next: RoutingTable
+        do {
+            next = try table.leaving(id, preferredPrimaries: preferred)
+        } catch {
+            out.append(.log(.error, "\(node) was the last active member; the table stays at epoch \(table.epoch) until a node returns"))
+            return
+        }
+        publish(next, out: &out)
+        reportPromotions(formerPrimary: id, before: table, after: next, out: &out)
+        acceptLostVnodes(out: &out)
+        replan(now: now, resettingFailed: true, out: &out)
+    }
+
+    /// Removes a down member from every holder set, copy and drop.
+    private mutating func forgetCopies(of id: MemberID) {
+        var vnodes = Set(state.holderDeviations.filter { $0.value.contains(id) }.keys)
+        if let table = state.table { vnodes.formUnion(table.vnodes(ownedBy: id)) }
+        for vnode in vnodes { state.setHolders(vnode, state.holders(of: vnode).subtracting([id])) }
+        for (replica, progress) in state.copies {
+            if replica.member == id {
+                state.copies[replica] = nil
+            } else if case .inFlight(let transfer) = progress, transfer.source == id {
+                state.copies[replica] = .waiting(attempts: transfer.attempt - 1)
+            }
+        }
+        for replica in state.pendingDrops.keys where replica.member == id { state.pendingDrops[replica] = nil }
+    }
+
+    /// Logs the promotions, and warns where primary balance made the ring promote a holder
+    /// behind the most current one (the ring honours the preference whenever balance allows).
+    private func reportPromotions(
+        formerPrimary id: MemberID, before: RoutingTable, after: RoutingTable, out: inout [CoordinatorAction]
+    ) {
+        var promoted = 0
+        for vnode in before.vnodes(primaryOn: id) {
+            promoted += 1
+            let primary = after.primary(of: vnode)
+            let best = mostCurrentHolder(of: vnode)
+            if let best, best != primary, sequence(of: best, vnode) > sequence(of: primary, vnode) {
+                out.append(.log(.warning, "vnode \(vnode): promoted \(primary) is behind \(best)"))
+            }
+        }
+        out.append(.log(.info, "promoted new primaries for \(promoted) vnodes of \(id), epoch \(after.epoch)"))
+    }
+
+    func sequence(of member: MemberID, _ vnode: Int) -> UInt64 {
+        state.record(of: member)?.appliedSequences[vnode] ?? 0
+    }
+
+    /// The live holder of `vnode` whose applied sequence is strictly the highest; nil on a tie,
+    /// where any of them will do and balance may choose.
+    func mostCurrentHolder(of vnode: Int) -> MemberID? {
+        let ranked = state.holders(of: vnode).filter { isLive($0) }.map { (member: $0, sequence: sequence(of: $0, vnode)) }
+            .sorted { $0.sequence > $1.sequence }
+        guard let first = ranked.first, ranked.count == 1 || ranked[1].sequence < first.sequence else { return nil }
+        return first.member
+    }
+
+    /// A vnode whose every holder failed has lost its data; its listed replicas are accepted as
+    /// (empty) holders so that the cluster moves on, and the loss is reported.
+    private mutating func acceptLostVnodes(out: inout [CoordinatorAction]) {
+        guard let table = state.table else { return }
+        for (vnode, holders) in state.holderDeviations where holders.isEmpty {
+            state.setHolders(vnode, Set(table.replicas(of: vnode)))
+            out.append(.log(.error, "vnode \(vnode) lost its data: no live member held a copy"))
+        }
+    }
+}
