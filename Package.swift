@@ -167,3 +167,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Release builds skip the dynamic exclusivity checks (`swift_beginAccess`, ~10% of the node's user
+// CPU on the get path under perf; see docs/benchmarks.md). Debug builds — and so every test — keep
+// them, and static exclusivity enforcement is unaffected.
+for target in package.targets where target.type == .regular || target.type == .executable {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+    ]
+}
