@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RondoCompressionTests",
-            dependencies: ["RondoCompression", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["RondoCompression", "RondoCore", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "RondoProtocolTests",

@@ -1,3 +1,4 @@
+import RondoCore
 import NIOCore
 import NIOPosix
 

@@ -1,3 +1,5 @@
+import RondoCore
+
 /// Picks key indices in 0..<keyCount following the configured distribution.
 public struct KeySampler: Sendable {
     private enum Strategy: Sendable {

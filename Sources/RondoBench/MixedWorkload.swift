@@ -1,3 +1,5 @@
+import RondoCore
+
 /// The measured load: gets and sets in the configured ratio over the configured key distribution.
 public struct MixedWorkload: OperationSource, Sendable {
     private var generator: SplitMix64

@@ -1,3 +1,4 @@
+import RondoCore
 import Foundation
 
 /// Draws ranks 1...count with P(k) ∝ 1/k^exponent in O(1) time and memory, by rejection-inversion

@@ -1,3 +1,4 @@
+import RondoCore
 import Foundation
 import Testing
 

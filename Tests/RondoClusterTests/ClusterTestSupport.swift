@@ -33,23 +33,6 @@ func itemChange(_ value: String, cas: UInt64, flags: UInt32 = 0) -> ReplicationC
     .item(value: bytes(value), flags: flags, expiresAt: 0, cas: cas, isStale: false)
 }
 
-/// SplitMix64: a tiny seeded generator so that every randomized test replays from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension Array where Element == PrimaryAction {
     var sends: [(batch: ReplicationBatch, member: MemberID)] {
         compactMap { if case .send(let batch, let member) = $0 { return (batch, member) } else { return nil } }

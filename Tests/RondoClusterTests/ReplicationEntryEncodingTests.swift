@@ -1,3 +1,4 @@
+import RondoCore
 import NIOCore
 import RondoCluster
 import RondoPeer
@@ -104,7 +105,7 @@ final class ReplicationEntryEncodingTests: XCTestCase {
     /// typed error or yields entries, never crashes, and never yields more than the limit.
     func testMalformedInputFuzzNeverCrashes() {
         let seed: UInt64 = 0xC1_05
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let valid = ReplicationEntryEncoding.replicationBody(vnode: 3, firstSequence: 10, entries: sampleEntries(vnode: 3, first: 10))
         let transfer = ReplicationEntryEncoding.transferBody(
             TransferBody(vnode: 3, items: [ExportedItem(key: bytes("k"), value: bytes("v"), flags: 1, expiresAt: 0, cas: 5)], snapshotSequence: 9))

@@ -1,3 +1,4 @@
+import RondoCore
 import RondoCluster
 import RondoPeer
 import RondoRing
@@ -40,7 +41,7 @@ struct SimulatedNetwork {
 
     mutating func send(
         _ message: SimulatedMessage, from: MemberID, to: MemberID, now: Int64, stream: Bool,
-        using generator: inout SeededGenerator
+        using generator: inout SplitMix64
     ) {
         let delay = Int64.random(in: 1...delayMaxMilliseconds, using: &generator)
         let cutOffUntil = max(isolatedUntil[from] ?? 0, isolatedUntil[to] ?? 0)

@@ -43,7 +43,7 @@ struct VnodeSimulation {
     let policy: WriteAckPolicy
     private let primaryID = MemberID(1)
     private let replicaIDs = [MemberID(2), MemberID(3)]
-    private var generator: SeededGenerator
+    private var generator: SplitMix64
     private(set) var now: Int64 = 0
     private let primaryStore: ItemStore
     private var primary: VnodePrimaryReplicator
@@ -59,7 +59,7 @@ struct VnodeSimulation {
 
     init(seed: UInt64) {
         self.seed = seed
-        generator = SeededGenerator(seed: seed)
+        generator = SplitMix64(seed: seed)
         policy = WriteAckPolicy.allCases[Int(seed % 3)]
         primaryStore = makeClusterStore(vnodeCount: 4)
         let logEntriesMax = [24, 100_000][Int.random(in: 0...1, using: &generator)]

@@ -49,7 +49,7 @@ final class CodecTests: XCTestCase {
 
     func testMalformedInputNeverCrashes() {
         let seed = UInt64.random(in: 0...UInt64.max)
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let valid = midMigrationState().encoded()
         var accepted = 0
         for round in 0..<1_500 {

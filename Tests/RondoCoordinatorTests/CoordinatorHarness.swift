@@ -5,16 +5,6 @@ import XCTest
 
 @testable import RondoCoordinator
 
-/// SplitMix64-style generator so every randomized test replays from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        return VnodeHash.fmix64(state)
-    }
-}
-
 func node(_ name: String) -> NodeID { NodeID(name)! }
 
 func build(_ version: String) -> BuildInfo {

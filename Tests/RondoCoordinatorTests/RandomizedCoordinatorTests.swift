@@ -20,7 +20,7 @@ final class RandomizedCoordinatorTests: XCTestCase {
     }
 
     private func run(seed: UInt64, steps: Int) {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let replicas = Int(seed % 3) + 1
         var cluster = CoordinatorHarness(
             vnodes: 32, replicas: replicas,

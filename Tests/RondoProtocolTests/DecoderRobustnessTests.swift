@@ -1,3 +1,4 @@
+import RondoCore
 import NIOCore
 import XCTest
 
@@ -14,7 +15,7 @@ final class DecoderRobustnessTests: XCTestCase {
     ]
 
     func testRandomInputNeverCrashesAndIsSplitIndependent() throws {
-        var generator = SeededGenerator(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         let limits = ProtocolLimits(maxLineBytes: 64, maxRetrievalLineBytes: 128, maxItemBytes: 32)
         for _ in 0..<3000 {
             var input = ""
@@ -54,17 +55,3 @@ final class DecoderRobustnessTests: XCTestCase {
     }
 }
 
-/// SplitMix64: a reproducible source of randomness for the robustness test.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -8,7 +8,7 @@ import XCTest
 final class PreferredPrimaryTests: XCTestCase {
     func testPreferredHoldersBecomePrimaryAndTablesStayValid() throws {
         for (members, replicas) in [(5, 3), (4, 2), (8, 3), (3, 3)] {
-            var random = SeededGenerator(seed: UInt64(members * 10 + replicas))
+            var random = SplitMix64(seed: UInt64(members * 10 + replicas))
             let table = try RoutingTable.initial(
                 vnodeCount: try VnodeCount(256), replicaCount: replicas, nodes: descriptors(members))
             let leaver = MemberID(1)

@@ -12,7 +12,7 @@ final class RandomizedMembershipTests: XCTestCase {
 
     func testRandomSequences() throws {
         for seed in Self.seeds {
-            var random = SeededGenerator(seed: seed)
+            var random = SplitMix64(seed: seed)
             let replicaCount = Int.random(in: 1...5, using: &random)
             let vnodeCount = try VnodeCount([64, 256, 1024].randomElement(using: &random)!)
             let zones = Int.random(in: 0...3, using: &random)
@@ -28,7 +28,7 @@ final class RandomizedMembershipTests: XCTestCase {
     }
 
     private func randomStep(
-        _ table: RoutingTable, _ random: inout SeededGenerator, _ nextID: inout UInt32, zones: Int,
+        _ table: RoutingTable, _ random: inout SplitMix64, _ nextID: inout UInt32, zones: Int,
         context: String
     ) throws -> RoutingTable {
         let active = table.activeMembers.map(\.id)

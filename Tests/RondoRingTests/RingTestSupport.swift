@@ -3,18 +3,6 @@ import XCTest
 
 @testable import RondoRing
 
-/// SplitMix64: a tiny seeded generator so that every randomized test replays from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        return VnodeHash.fmix64(state)
-    }
-}
-
 func descriptors(_ count: Int, zones: Int = 0, firstID: UInt32 = 1) -> [NodeDescriptor] {
     (0..<count).map { index in
         NodeDescriptor(

@@ -84,7 +84,7 @@ final class WireEncodingTests: XCTestCase {
 
     func testRandomMutationsNeverCrash() throws {
         let seed: UInt64 = 0x5eed
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let bytes = try sampleTable().encoded()
         var accepted = 0
         for _ in 0..<3000 {

@@ -1,5 +1,6 @@
-/// A small, fast, seedable generator (Steele, Lea & Flood's SplitMix64). Each connection owns one,
-/// seeded from `--seed` and its index, so a run's operation sequence repeats exactly.
+/// A small, fast, seedable generator (Steele, Lea & Flood's SplitMix64): the one source of
+/// repeatable randomness — `rondo bench` seeds one per connection, tests and simulations print the
+/// seed they used so that a failure replays exactly.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
