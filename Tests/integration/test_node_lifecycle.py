@@ -123,3 +123,26 @@ def test_memory_limit_refuses_writes_without_eviction_and_evicts_with_lru(tmp_pa
                 assert evictions == 0
         finally:
             node.stop()
+
+
+def test_values_stored_compressed_are_transparent_to_clients(tmp_path):
+    plain = start_rondo(log_path=tmp_path / "plain.log")
+    compressed = start_rondo("--compress-min-bytes", "64", log_path=tmp_path / "lz4.log")
+    try:
+        value = (b"rolling upgrade without downtime " * 3000)[:90_000]
+        used = {}
+        for name, node in (("plain", plain), ("compressed", compressed)):
+            with socket.create_connection(("127.0.0.1", node.port), timeout=10) as sock:
+                sock.sendall(b"set big 7 0 %d\r\n%s\r\nset small 0 0 5\r\nhello\r\n" % (len(value), value))
+                assert read_until(sock, b"STORED\r\nSTORED\r\n") == b"STORED\r\nSTORED\r\n"
+                sock.sendall(b"get big small\r\n")
+                expected = b"VALUE big 7 %d\r\n%s\r\nVALUE small 0 5\r\nhello\r\nEND\r\n" % (len(value), value)
+                assert read_until(sock, b"END\r\n") == expected
+                sock.sendall(b"stats\r\n")
+                stats = read_until(sock, b"END\r\n")
+                used[name] = int(stats.split(b"STAT bytes ")[1].split(b"\r\n")[0])
+        # The repetitive value is stored in a fraction of its size; clients never see the difference.
+        assert used["compressed"] < used["plain"] / 4, used
+    finally:
+        plain.stop()
+        compressed.stop()
