@@ -73,6 +73,10 @@ public final class MemcachedServerHandler: ChannelDuplexHandler, RemovableChanne
     }
 
     private func execute(_ request: MemcachedRequest, context: ChannelHandlerContext) {
+        // Reset the output only now, not right after the flush: by now the previous write has
+        // normally completed and released its reference, so `clear()` finds the storage unique and
+        // reuses it instead of allocating fresh storage for every burst.
+        if output.readableBytes == 0 && output.writerIndex > 0 { output.clear() }
         switch engine.execute(request, into: &output) {
         case .continue:
             if output.readableBytes >= Self.flushThresholdBytes { flushPending(context: context) }
@@ -116,8 +120,9 @@ public final class MemcachedServerHandler: ChannelDuplexHandler, RemovableChanne
         guard output.readableBytes > 0 else { return }
         engine.counters.addBytesWritten(output.readableBytes)
         context.writeAndFlush(wrapOutboundOut(output), promise: nil)
-        // The written buffer now shares storage; clear() gives this one fresh storage on next write.
-        output.clear()
+        // Marks the bytes as sent without touching the (now shared) storage; `execute` clears the
+        // buffer before the next reply is written, once the write has had a chance to finish.
+        output.moveReaderIndex(to: output.writerIndex)
     }
 
     private func flushAndClose(context: ChannelHandlerContext) {

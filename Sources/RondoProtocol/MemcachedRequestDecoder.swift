@@ -100,10 +100,15 @@ public struct MemcachedRequestDecoder: NIOSingleStepByteToMessageDecoder {
         let newline: Int? = buffer.withUnsafeReadableBytes { bytes in
             bytes[alreadyScanned...].firstIndex(of: UInt8(ascii: "\n"))
         }
-        let limit = lineLimit(startingAt: buffer)
+        // A line within both limits is within its own, whichever command it holds: only longer
+        // lines need `lineLimit`'s look at the command (the hot path skips it).
+        let commonLimit = min(limits.maxLineBytes, limits.maxRetrievalLineBytes)
         guard let newline else {
             // One byte of slack for the `\r` that precedes the newline.
-            if readable > limit + 1 { throw MemcachedDecoderError.lineTooLong(limit: limit) }
+            if readable > commonLimit + 1 {
+                let limit = lineLimit(startingAt: buffer)
+                if readable > limit + 1 { throw MemcachedDecoderError.lineTooLong(limit: limit) }
+            }
             scannedLineBytes = readable
             return nil
         }
@@ -112,7 +117,10 @@ public struct MemcachedRequestDecoder: NIOSingleStepByteToMessageDecoder {
         if length > 0, buffer.getInteger(at: buffer.readerIndex + length - 1, as: UInt8.self) == UInt8(ascii: "\r") {
             length -= 1
         }
-        guard length <= limit else { throw MemcachedDecoderError.lineTooLong(limit: limit) }
+        if length > commonLimit {
+            let limit = lineLimit(startingAt: buffer)
+            guard length <= limit else { throw MemcachedDecoderError.lineTooLong(limit: limit) }
+        }
         let line = buffer.getSlice(at: buffer.readerIndex, length: length)!
         buffer.moveReaderIndex(forwardBy: newline + 1)
         return line

@@ -4,18 +4,24 @@ import NIOCore
 extension StoreShard {
     mutating func fetch(_ key: ByteBuffer, vnode: Int, newExpiresAt: Int64?, bumpLRU: Bool, at time: AccessTime) -> FetchedItem? {
         guard let index = liveSlot(key, vnode: vnode, at: time) else { return nil }
-        let slot = slots[index]!
+        // In place: copying the whole slot out first cost a value-witness copy on every hit.
+        let fetched = Self.markFetched(&slots[index]!, newExpiresAt: newExpiresAt, now: time.now)
+        if bumpLRU {
+            bump(index, at: time)
+        }
+        return fetched
+    }
+
+    /// The item as read (its state before this fetch), then marks it fetched at `now`.
+    private static func markFetched(_ slot: inout ItemSlot, newExpiresAt: Int64?, now: Int64) -> FetchedItem {
         let view = ItemView(
             flags: slot.flags, expiresAt: newExpiresAt ?? slot.expiresAt, cas: slot.cas,
             value: slot.form.storedValue, lastAccess: slot.lastAccess, fetchedBefore: slot.fetched,
             isStale: slot.isStale)
-        slots[index]!.fetched = true
-        slots[index]!.lastAccess = time.now
+        slot.fetched = true
+        slot.lastAccess = now
         if let newExpiresAt {
-            slots[index]!.expiresAt = newExpiresAt
-        }
-        if bumpLRU {
-            bump(index, at: time)
+            slot.expiresAt = newExpiresAt
         }
         return FetchedItem(view: view, isCompressed: slot.form.isCompressed)
     }
