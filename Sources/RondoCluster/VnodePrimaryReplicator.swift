@@ -112,7 +112,14 @@ public struct VnodePrimaryReplicator: Sendable {
     /// the truth whatever its value (it may have restarted empty); when the log no longer reaches
     /// back to it, the answer is `.rebuildRequired`.
     public mutating func receiveAck(from member: MemberID, through sequence: UInt64, now: ClusterInstant) -> [PrimaryAction] {
-        guard case .serving = state, var progress = replicas[member], sequence <= log.lastSequence else { return [] }
+        guard case .serving = state, var progress = replicas[member] else { return [] }
+        guard sequence <= log.lastSequence else {
+            // A replica that, on a new connection, holds more than this primary ever numbered
+            // (a demoted primary's unreplicated tail, or a replica ahead of the promoted one):
+            // those entries are not this primary's, so its copy is rebuilt rather than trusted.
+            guard progress.isAwaitingFirstAck else { return [] }
+            return reportRebuild(of: member, progress: &progress, now: now)
+        }
         if progress.isAwaitingFirstAck {
             progress = ReplicaProgress(isSecondary: progress.isSecondary, acknowledgedThrough: sequence, isDown: progress.isDown)
         } else if sequence > progress.acknowledgedThrough {
@@ -201,6 +208,16 @@ public struct VnodePrimaryReplicator: Sendable {
     }
 
     // MARK: Internals
+
+    /// `.rebuildRequired` for the member, at most once per write timeout.
+    private mutating func reportRebuild(of member: MemberID, progress: inout ReplicaProgress, now: ClusterInstant) -> [PrimaryAction] {
+        defer { replicas[member] = progress }
+        if let reportedAt = progress.rebuildReportedAt, now.milliseconds - reportedAt.milliseconds < configuration.writeTimeoutMilliseconds {
+            return []
+        }
+        progress.rebuildReportedAt = now
+        return [.rebuildRequired(vnode: vnode, member: member)]
+    }
 
     private mutating func sendPending(to member: MemberID, now: ClusterInstant, into actions: inout [PrimaryAction]) {
         guard var progress = replicas[member], !progress.isDown, !progress.isAwaitingFirstAck else { return }

@@ -133,6 +133,22 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         XCTAssertEqual(replicator.flush(now: instant(1004)).sends.filter { $0.member == b }.map(\.batch.firstSequence), [7])
     }
 
+    /// Found by the cluster simulation: a demoted primary stays a replica holding entries the new
+    /// primary never numbered (its unreplicated tail). Its first ack on the new connection is above
+    /// the new primary's last sequence; ignoring it left the replica uncounted and diverging
+    /// forever. Now the primary asks for a rebuild, once per write timeout.
+    func testFirstAckAboveTheLogAsksForARebuild() throws {
+        var replicator = VnodePrimaryReplicator(vnode: 4, startingSequence: 10, configuration: ReplicationConfiguration())
+        _ = replicator.updateReplicas(secondaries: [a, b], down: [], now: instant(0))
+        replicator.connectionReset(a)
+        XCTAssertEqual(replicator.receiveAck(from: a, through: 12, now: instant(1)).rebuilds, [a])
+        XCTAssertTrue(replicator.receiveAck(from: a, through: 12, now: instant(2)).rebuilds.isEmpty, "reported once")
+        XCTAssertTrue(replicator.receiveAck(from: b, through: 12, now: instant(3)).isEmpty, "not awaiting: a stray ack is ignored")
+        XCTAssertEqual(replicator.beginTransfer(to: a, now: instant(4)), 10)
+        _ = try write(&replicator, 1)
+        XCTAssertEqual(replicator.flush(now: instant(5)).sends.filter { $0.member == a }.map(\.batch.firstSequence), [11])
+    }
+
     func testPendingTransferTargetIsNotCountedUntilItAcksTheSnapshot() throws {
         var replicator = primary(.all)
         let target = MemberID(9)
