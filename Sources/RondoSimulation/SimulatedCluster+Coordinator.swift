@@ -17,7 +17,9 @@ extension SimulatedCluster {
                 clientPort: 11211, peerPort: 7000)
             let addresses = MemberAddresses(
                 client: NodeAddress(host: from.rawValue, port: 11211), peer: NodeAddress(host: from.rawValue, port: 7000))
-            coordinatorEvent { $0.nodeConnected(hello: hello, addresses: addresses, nowMilliseconds: now) }
+            // A new process holds nothing until the coordinator's transfers fill it.
+            let holdsNoData = node.isFreshProcess
+            coordinatorEvent { $0.nodeConnected(hello: hello, addresses: addresses, holdsNoData: holdsNoData, nowMilliseconds: now) }
         case .heartbeat(let sequences):
             coordinatorEvent { $0.heartbeat(from, nowMilliseconds: now, appliedSequences: sequences) }
         case .epochAcknowledged(let epoch):
@@ -143,6 +145,7 @@ extension SimulatedCluster {
         }
         if startEmpty { node.discardEverything() }
         node.isAdmitted = true
+        node.isFreshProcess = false
     }
 
     /// The node was released: the coordinator says it is drained and holds nothing.

@@ -50,6 +50,9 @@ final class SimulatedNode {
     var memberIDs: [NodeID: MemberID] = [:]
     /// The coordinator answered this incarnation's hello.
     var isAdmitted = false
+    /// A restarted process that no coordinator admitted yet: it holds no copy, and says so in
+    /// its hello. The first process of a node is fresh too, but no member yet.
+    var isFreshProcess = true
     /// When to say hello again after a refusal.
     var helloDueAt: Int64?
     var primaries: [Int: VnodePrimaryReplicator] = [:]
@@ -91,6 +94,7 @@ final class SimulatedNode {
         directory = [:]
         memberIDs = [:]
         isAdmitted = false
+        isFreshProcess = true
         helloDueAt = nil
         primaries = [:]
         appliers = [:]

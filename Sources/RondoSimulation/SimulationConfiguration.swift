@@ -29,8 +29,8 @@ public struct SimulationConfiguration: Sendable {
     public var requestAttemptsMax: Int
     /// Percent chance per step that an idle client starts an operation.
     public var clientOperationPercent: Int
-    /// A crashed node stays down at least this long: more than `downAfterMilliseconds`, because a
-    /// node that restarts empty has no way to tell the coordinator so (see docs/simulation.md).
+    /// A crashed node stays down at least this long. Shorter than `downAfterMilliseconds` it
+    /// comes back before it is declared down (its hello says it holds no data).
     public var restartDelayMinMilliseconds: Int64
     /// Simulated time the quiet phase may take to settle before that is a violation.
     public var settleMillisecondsMax: Int64
@@ -54,7 +54,7 @@ public struct SimulationConfiguration: Sendable {
         requestTimeoutMilliseconds = 1_500
         requestAttemptsMax = 4
         clientOperationPercent = 30
-        restartDelayMinMilliseconds = 3_600
+        restartDelayMinMilliseconds = 500
         settleMillisecondsMax = 60_000
     }
 
