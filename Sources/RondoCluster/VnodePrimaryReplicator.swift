@@ -36,6 +36,8 @@ public struct VnodePrimaryReplicator: Sendable {
     /// Ascending by sequence.
     private var pendingWrites: [PendingWrite] = []
     private var placedReplicaCount = 1
+    /// The sequence of the last write completed (writes complete in sequence order).
+    private var completedThrough: UInt64 = 0
 
     /// `startingSequence`: the vnode's sequence this node holds when it becomes primary (0 for a
     /// new vnode; a promoted replica's applied sequence).
@@ -126,6 +128,10 @@ public struct VnodePrimaryReplicator: Sendable {
             progress.acknowledgedThrough = sequence
             progress.sentThrough = max(progress.sentThrough, sequence)
             if let pendingUntil = progress.pendingUntilSequence, sequence >= pendingUntil { progress.pendingUntilSequence = nil }
+        } else if let pendingUntil = progress.pendingUntilSequence, sequence == pendingUntil {
+            // A target acks its snapshot sequence itself once the snapshot is in (a target acks
+            // nothing before): with no write since, that ack must end the pending state too.
+            progress.pendingUntilSequence = nil
         } else if sequence == progress.acknowledgedThrough && progress.sentThrough > sequence && progress.pendingUntilSequence == nil {
             if let wentBackAt = progress.wentBackAt, now.milliseconds - wentBackAt.milliseconds < configuration.retransmitAfterMilliseconds {
                 return []
@@ -136,8 +142,12 @@ public struct VnodePrimaryReplicator: Sendable {
             return []
         }
         if progress.acknowledgedThrough == log.lastSequence { progress.isLagReported = false }
-        replicas[member] = progress
         var actions: [PrimaryAction] = []
+        if progress.isCatchUpUnreported, progress.pendingUntilSequence == nil, progress.acknowledgedThrough >= completedThrough {
+            progress.isCatchUpUnreported = false
+            actions.append(.transferTargetCaughtUp(vnode: vnode, member: member, sequence: progress.acknowledgedThrough))
+        }
+        replicas[member] = progress
         sendPending(to: member, now: now, into: &actions)
         actions += completeSatisfiedWrites()
         return actions
@@ -171,6 +181,7 @@ public struct VnodePrimaryReplicator: Sendable {
         progress.rebuildReportedAt = nil
         progress.isLagReported = false
         progress.isAwaitingFirstAck = false
+        progress.isCatchUpUnreported = true
         replicas[member] = progress
         return snapshotSequence
     }
@@ -261,6 +272,7 @@ public struct VnodePrimaryReplicator: Sendable {
             let holders = eligible.filter { $0.value.acknowledgedThrough >= write.sequence }.keys.sorted()
             guard holders.count >= required else { break }
             actions.append(.completeWrite(write.id, acknowledgedBy: holders))
+            completedThrough = write.sequence
             completed += 1
         }
         pendingWrites.removeFirst(completed)

@@ -8,6 +8,7 @@ extension SimulatedCluster {
     static let nodeCrashChance = 4
     static let coordinatorCrashChance = 2
     static let partitionChance = 6
+    static let membershipChangeChance = 4
 
     func injectFaults() {
         let roll = Int.random(in: 0..<10_000, using: &generator)
@@ -17,6 +18,38 @@ extension SimulatedCluster {
             crashCoordinator(restartAfterMilliseconds: Int64.random(in: 200...4_000, using: &generator))
         } else if roll < Self.nodeCrashChance + Self.coordinatorCrashChance + Self.partitionChance {
             partitionRandomEndpoint()
+        } else if roll < Self.nodeCrashChance + Self.coordinatorCrashChance + Self.partitionChance + Self.membershipChangeChance {
+            changeMembership()
+        }
+        followUpMembershipChanges()
+    }
+
+    /// A join of a new node, or the release (then leave) of an active one, when nothing else is
+    /// pending, so that the run keeps at least `replicaCount` active members.
+    func changeMembership() {
+        guard let state = coordinator?.state, let table = state.table, isMembershipSettled, pendingJoins.isEmpty,
+            pendingLeaves.isEmpty, upNodes.count == nodes.count
+        else { return }
+        if nodes.count < configuration.nodeCountMax, Bool.random(using: &generator) {
+            pendingJoins.insert(addNode())
+            return
+        }
+        let active = table.activeMembers.compactMap { state.nodeID(of: $0.id) }.sorted()
+        guard active.count > configuration.replicaCount else { return }
+        let leaver = active[Int.random(in: 0..<active.count, using: &generator)]
+        if case .refused? = ctl(.release(leaver)) { return }
+        pendingLeaves.insert(leaver)
+    }
+
+    /// Joins a new node once the coordinator knows it; has a released node leave.
+    func followUpMembershipChanges() {
+        for node in pendingJoins.sorted() where isConnected(node) {
+            pendingJoins.remove(node)
+            if case .refused(let error)? = ctl(.join(node)) { violation("join of \(node) refused: \(error)") }
+        }
+        for node in pendingLeaves.sorted() where isReleased(node) {
+            pendingLeaves.remove(node)
+            if case .refused(let error)? = ctl(.leave(node)) { violation("leave of released \(node) refused: \(error)") }
         }
     }
 

@@ -85,6 +85,10 @@ extension SimulatedCluster {
             return "\(record.nodeID) is \(record.state)"
         }
         if clients.contains(where: { $0.operation != nil }) { return "a client request is outstanding" }
+        if !pendingJoins.isEmpty || !pendingLeaves.isEmpty { return "a join or leave is under way" }
+        if let envelope = network.inFlight.first(where: { $0.message.isClusterChange }) {
+            return "a cluster change to \(envelope.to) is in flight"
+        }
         for member in table.members {
             guard let id = state.nodeID(of: member.id), let node = nodes[id] else { return "no node for \(member.id)" }
             if node.table?.epoch != table.epoch { return "\(id) is at epoch \(node.table?.epoch ?? 0), not \(table.epoch)" }

@@ -63,6 +63,8 @@ extension SimulatedCluster {
             case .failWrite(let id, let error):
                 guard let write = node.pendingWrites.removeValue(forKey: id) else { continue }
                 answer(write.requestID, .failed("\(error)"), from: node, to: write.entryNode)
+            case .transferTargetCaughtUp(let vnode, let member, let sequence):
+                reportTransferCompleted(vnode: vnode, member: member, sequence: sequence, at: node)
             case .replicaLagging:
                 break
             case .rebuildRequired(let vnode, let member):

@@ -46,12 +46,12 @@ extension SimulatedCluster {
             if var primary = node.primaries[transfer.vnode] {
                 snapshotSequence = primary.beginTransfer(to: transfer.target, now: clusterNow)
                 node.primaries[transfer.vnode] = primary
-            } else if let applier = node.appliers[transfer.vnode] {
-                // A source that is not the primary: the primary is not told, so writes after
-                // this sequence do not reach the target (see docs/simulation.md).
-                knownGap("transfer-source-not-primary")
-                snapshotSequence = applier.appliedThrough
             } else {
+                // A source that is not the vnode's primary cannot make the target a pending
+                // replica on the primary, nor tell when it counts: refused, named (see
+                // docs/simulation.md); the coordinator retries within its limits.
+                knownGap("transfer-source-not-primary")
+                send(.transferFailed(vnode: transfer.vnode, reason: "source is not the primary"), from: targetNode, to: Self.coordinatorID)
                 startScheduled(node.scheduler.finished(transfer), at: node)
                 continue
             }
@@ -74,6 +74,7 @@ extension SimulatedCluster {
                     continue
                 }
                 if case .finished = action {
+                    node.transferBytes[key] = UInt64(outgoing.source.bodyBytesSent)
                     node.outgoing[key] = nil
                     startScheduled(node.scheduler.finished(key), at: node)
                 }
@@ -91,9 +92,7 @@ extension SimulatedCluster {
         }
         guard var incoming = node.incoming[vnode], !incoming.target.isCaughtUp else { return }
         do {
-            let decoded = try TransferBatch(decoding: batch.frame())
-            incoming.bytes += UInt64(decoded.items.readableBytes)
-            let actions = try incoming.target.receive(decoded)
+            let actions = try incoming.target.receive(TransferBatch(decoding: batch.frame()))
             node.incoming[vnode] = incoming
             performReplica(actions, at: node, primary: primaryNode(of: vnode, at: node) ?? sender)
         } catch {
@@ -107,10 +106,19 @@ extension SimulatedCluster {
     }
 
     /// The target holds the snapshot and every entry after it: from now on an ordinary replica.
+    /// The primary, not the target, reports the transfer complete (`.transferTargetCaughtUp`).
     func finishIncomingTransfer(vnode: Int, sequence: UInt64, at node: SimulatedNode) {
         guard let incoming = node.incoming.removeValue(forKey: vnode), let applier = incoming.target.replicaApplier else { return }
         node.appliers[vnode] = applier
-        send(.transferCompleted(vnode: vnode, sequence: sequence, bytes: incoming.bytes), from: node.nodeID, to: Self.coordinatorID)
+    }
+
+    /// The primary's replicator counts the target now: the coordinator may switch.
+    func reportTransferCompleted(vnode: Int, member: MemberID, sequence: UInt64, at node: SimulatedNode) {
+        guard let target = node.directory[member] ?? node.memberIDs.first(where: { $0.value == member })?.key else { return }
+        let bytes = node.transferBytes.removeValue(forKey: ScheduledTransfer(vnode: vnode, target: member)) ?? 0
+        send(
+            .transferCompleted(vnode: vnode, target: target, sequence: sequence, bytes: bytes), from: node.nodeID,
+            to: Self.coordinatorID)
     }
 
     /// A peer's connections closed (it crashed): its transfers are over and what the primaries

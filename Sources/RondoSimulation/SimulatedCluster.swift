@@ -39,6 +39,9 @@ public final class SimulatedCluster {
     public var faultsEnabled = true
     /// Clients start new operations; off while bootstrapping and settling.
     public var clientsEnabled = true
+    /// Random membership changes under way: nodes to join once connected, to leave once released.
+    var pendingJoins: Set<NodeID> = []
+    var pendingLeaves: Set<NodeID> = []
     var highestPushedEpoch: UInt64 = 0
     var nodeEpochs: [NodeID: UInt64] = [:]
     public internal(set) var counters = SimulationCounters()
@@ -131,7 +134,7 @@ public final class SimulatedCluster {
         runCoordinatorTimers()
         for id in upNodes { runNodeTimers(nodes[id]!) }
         runClients()
-        if faultsEnabled { injectFaults() }
+        if faultsEnabled { injectFaults() } else { followUpMembershipChanges() }
         checkInvariants()
     }
 

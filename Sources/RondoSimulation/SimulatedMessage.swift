@@ -29,8 +29,17 @@ enum SimulatedMessage {
     case drop(vnode: Int)
     case epochAcknowledged(UInt64)
     case heartbeat(appliedSequences: [Int: UInt64])
-    case transferCompleted(vnode: Int, sequence: UInt64, bytes: UInt64)
+    /// From the vnode's primary, which knows the target counts for every write from now on.
+    case transferCompleted(vnode: Int, target: NodeID, sequence: UInt64, bytes: UInt64)
     case transferFailed(vnode: Int, reason: String)
+
+    /// Messages that change what a node holds or serves: a quiet cluster has none in flight.
+    var isClusterChange: Bool {
+        switch self {
+        case .table, .drop, .transferOrder, .transfer, .transferCompleted, .replicaHello: return true
+        default: return false
+        }
+    }
 
     /// Lossy messages: everything else is a stream message.
     var isDatagram: Bool {

@@ -30,10 +30,9 @@ final class SimulatedNode {
         var waitUntil: ClusterInstant?
     }
 
-    /// An incoming transfer and the bytes it brought so far (reported to the coordinator).
+    /// An incoming transfer.
     struct IncomingTransfer {
         var target: VnodeTransferTarget
-        var bytes: UInt64 = 0
     }
 
     let nodeID: NodeID
@@ -61,6 +60,8 @@ final class SimulatedNode {
     var appliers: [Int: VnodeReplicaApplier] = [:]
     var incoming: [Int: IncomingTransfer] = [:]
     var outgoing: [ScheduledTransfer: OutgoingTransfer] = [:]
+    /// Body bytes of finished outgoing transfers, until the completion is reported.
+    var transferBytes: [ScheduledTransfer: UInt64] = [:]
     var scheduler: TransferScheduler
     /// Transfers waiting for a free slot, with the node each goes to.
     var pendingTransfers: [ScheduledTransfer: NodeID] = [:]
@@ -100,6 +101,7 @@ final class SimulatedNode {
         appliers = [:]
         incoming = [:]
         outgoing = [:]
+        transferBytes = [:]
         pendingTransfers = [:]
         scheduler = TransferScheduler(concurrency: 2)
         throttle = TransferThrottle(bytesPerSecond: 1 << 20, burstBytes: 8 << 10, now: ClusterInstant(milliseconds: now))

@@ -303,6 +303,8 @@ struct VnodeSimulation {
             case .failWrite(let id, _):
                 counters.failed += 1
                 sequenceOfWrite[id] = nil
+            case .transferTargetCaughtUp:
+                break
             case .replicaLagging:
                 counters.lagging += 1
             case .rebuildRequired(_, let member):
