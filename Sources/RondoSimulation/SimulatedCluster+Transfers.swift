@@ -94,15 +94,18 @@ extension SimulatedCluster {
         do {
             let actions = try incoming.target.receive(TransferBatch(decoding: batch.frame()))
             node.incoming[vnode] = incoming
-            performReplica(actions, at: node, primary: primaryNode(of: vnode, at: node) ?? sender)
+            // The snapshot's ack goes on the stream: on an idle vnode no later entry would bring
+            // another ack if this one were lost, and the transfer would wait for its timeout.
+            // The source is the primary that began the transfer (others are refused).
+            let primary = sender
+            for case .acknowledge(let vnode, let through) in actions {
+                send(.replicaHello(vnode: vnode, appliedThrough: through, epoch: 0), from: node.nodeID, to: primary)
+            }
+            performReplica(actions.filter { if case .acknowledge = $0 { return false } else { return true } }, at: node, primary: primary)
         } catch {
             node.incoming[vnode] = nil
             send(.transferFailed(vnode: vnode, reason: "\(error)"), from: node.nodeID, to: Self.coordinatorID)
         }
-    }
-
-    func primaryNode(of vnode: Int, at node: SimulatedNode) -> NodeID? {
-        node.table.flatMap { node.directory[$0.primary(of: vnode)] }
     }
 
     /// The target holds the snapshot and every entry after it: from now on an ordinary replica.
