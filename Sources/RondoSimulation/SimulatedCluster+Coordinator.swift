@@ -24,10 +24,10 @@ extension SimulatedCluster {
             coordinatorEvent { $0.heartbeat(from, nowMilliseconds: now, appliedSequences: sequences) }
         case .epochAcknowledged(let epoch):
             coordinatorEvent { $0.nodeAcknowledgedEpoch(from, epoch: epoch, nowMilliseconds: now) }
-        case .transferCompleted(let vnode, let target, let sequence, let bytes):
+        case .transferCompleted(let vnode, let sequence, let bytes):
             counters.transfersCompleted += 1
             coordinatorEvent {
-                $0.transferCompleted(vnode: vnode, target: target, sequence: sequence, bytes: bytes, nowMilliseconds: now)
+                $0.transferCompleted(vnode: vnode, target: from, sequence: sequence, bytes: bytes, nowMilliseconds: now)
             }
         case .transferFailed(let vnode, let reason):
             coordinatorEvent { $0.transferFailed(vnode: vnode, target: from, reason: reason, nowMilliseconds: now) }

@@ -57,8 +57,11 @@ extension SimulatedCluster {
     /// all its replicas (a second failure before re-replication may lose writes legitimately).
     func crashRandomNode() {
         let up = upNodes
+        // A restarted node is empty before the coordinator knows it: it counts as down until
+        // admitted and filled (not joining).
         guard up.count == nodes.count, up.count > 1, let state = coordinator?.state, state.underReplicatedVnodeCount == 0,
-            state.copies.isEmpty, state.members.values.allSatisfy({ $0.state != .down })
+            state.copies.isEmpty, state.members.values.allSatisfy({ $0.state != .down && $0.state != .joining }),
+            up.allSatisfy({ nodes[$0]!.isAdmitted && !nodes[$0]!.isFreshProcess })
         else { return }
         crash(up[Int.random(in: 0..<up.count, using: &generator)])
     }

@@ -115,13 +115,18 @@ extension SimulatedCluster {
         node.appliers[vnode] = applier
     }
 
-    /// The primary's replicator counts the target now: the coordinator may switch.
+    /// The primary's replicator counts the target now: the coordinator may switch. The word goes
+    /// through the target (see `transferCountsNow`).
     func reportTransferCompleted(vnode: Int, member: MemberID, sequence: UInt64, at node: SimulatedNode) {
         guard let target = node.directory[member] ?? node.memberIDs.first(where: { $0.value == member })?.key else { return }
         let bytes = node.transferBytes.removeValue(forKey: ScheduledTransfer(vnode: vnode, target: member)) ?? 0
-        send(
-            .transferCompleted(vnode: vnode, target: target, sequence: sequence, bytes: bytes), from: node.nodeID,
-            to: Self.coordinatorID)
+        send(.transferCountsNow(vnode: vnode, sequence: sequence, bytes: bytes), from: node.nodeID, to: target)
+    }
+
+    /// At the target: report completion if it still holds the copy.
+    func confirmTransfer(vnode: Int, sequence: UInt64, bytes: UInt64, at node: SimulatedNode) {
+        guard node.appliers[vnode] != nil || node.incoming[vnode]?.target.isCaughtUp == true else { return }
+        send(.transferCompleted(vnode: vnode, sequence: sequence, bytes: bytes), from: node.nodeID, to: Self.coordinatorID)
     }
 
     /// A peer's connections closed (it crashed): its transfers are over and what the primaries

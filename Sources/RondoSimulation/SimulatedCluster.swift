@@ -193,6 +193,7 @@ public final class SimulatedCluster {
         case .transfer(let batch): receiveTransfer(batch, at: node, from: envelope.from)
         case .replicaHello(let vnode, let sequence, let epoch):
             receiveReplicaHello(vnode: vnode, appliedThrough: sequence, epoch: epoch, at: node, from: envelope.from)
+        case .transferCountsNow(let vnode, let sequence, let bytes): confirmTransfer(vnode: vnode, sequence: sequence, bytes: bytes, at: node)
         case .forwarded(let request): execute(request, at: node, entryNode: envelope.from)
         case .reply(let requestID, let reply): resolve(requestID: requestID, reply: reply, entryNode: node.nodeID)
         case .helloAnswer(let accepted, let startEmpty): receiveHelloAnswer(accepted: accepted, startEmpty: startEmpty, at: node)

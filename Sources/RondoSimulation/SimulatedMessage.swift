@@ -16,6 +16,10 @@ enum SimulatedMessage {
     /// as the truth), with the epoch of the table that made it primary: a node that has not
     /// installed that table yet keeps the message until it has.
     case replicaHello(vnode: Int, appliedThrough: UInt64, epoch: UInt64)
+    /// The primary counts the transfer target from now on (`.transferTargetCaughtUp`): the target
+    /// reports its transfer complete. Through the target, on its connections, so that a report
+    /// never outlives the incarnation it speaks of (a crash breaks the streams).
+    case transferCountsNow(vnode: Int, sequence: UInt64, bytes: UInt64)
     /// A client request the entry node forwards to the vnode's primary.
     case forwarded(ClientRequest)
     /// The primary's answer, back to the entry node.
@@ -29,14 +33,13 @@ enum SimulatedMessage {
     case drop(vnode: Int)
     case epochAcknowledged(UInt64)
     case heartbeat(appliedSequences: [Int: UInt64])
-    /// From the vnode's primary, which knows the target counts for every write from now on.
-    case transferCompleted(vnode: Int, target: NodeID, sequence: UInt64, bytes: UInt64)
+    case transferCompleted(vnode: Int, sequence: UInt64, bytes: UInt64)
     case transferFailed(vnode: Int, reason: String)
 
     /// Messages that change what a node holds or serves: a quiet cluster has none in flight.
     var isClusterChange: Bool {
         switch self {
-        case .table, .drop, .transferOrder, .transfer, .transferCompleted, .replicaHello: return true
+        case .table, .drop, .transferOrder, .transfer, .transferCountsNow, .transferCompleted, .replicaHello: return true
         default: return false
         }
     }
