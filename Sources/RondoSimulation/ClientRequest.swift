@@ -11,8 +11,6 @@ struct ClientRequest: Sendable {
     var requestID: UInt64
     var keyIndex: Int
     var operation: ClientOperation
-    /// The routing-table epoch of the node that forwarded it (`ForwardedRequest` carries it).
-    var senderEpoch: UInt64
 }
 
 /// The primary's answer to a request.

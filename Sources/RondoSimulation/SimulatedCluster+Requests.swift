@@ -65,9 +65,7 @@ extension SimulatedCluster {
         operation.deadline = now + configuration.requestTimeoutMilliseconds
         clients[index].operation = operation
         let node = nodes[operation.entryNode]!
-        let request = ClientRequest(
-            requestID: operation.requestID, keyIndex: operation.keyIndex, operation: operation.operation,
-            senderEpoch: node.table?.epoch ?? 0)
+        let request = ClientRequest(requestID: operation.requestID, keyIndex: operation.keyIndex, operation: operation.operation)
         guard let table = node.table else {
             finishAttempt(client: index, reply: .notOwner(epoch: 0))
             return

@@ -36,7 +36,6 @@ final class SimulatedNode {
     }
 
     let nodeID: NodeID
-    private(set) var incarnation = 0
     var isUp = true
     var restartAt: Int64?
     private(set) var clock = ManualClock()
@@ -85,7 +84,6 @@ final class SimulatedNode {
 
     /// A new process under the same name: empty store, no table, no state machines.
     func restartEmpty(now: Int64) {
-        incarnation += 1
         isUp = true
         restartAt = nil
         clock = ManualClock()
