@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "RondoPeer", targets: ["RondoPeer"]),
         .library(name: "RondoCluster", targets: ["RondoCluster"]),
         .library(name: "RondoCoordinator", targets: ["RondoCoordinator"]),
+        .library(name: "RondoSimulation", targets: ["RondoSimulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -48,6 +49,13 @@ let package = Package(
             name: "RondoCluster",
             dependencies: [
                 "RondoCore", "RondoRing", "RondoStorage", "RondoPeer", "RondoCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RondoSimulation",
+            dependencies: [
+                "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster", "RondoCoordinator",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -116,9 +124,13 @@ let package = Package(
         .testTarget(
             name: "RondoClusterTests",
             dependencies: [
-                "RondoCluster", "RondoCore", "RondoRing", "RondoStorage", "RondoPeer",
+                "RondoCluster", "RondoCore", "RondoRing", "RondoStorage", "RondoPeer", "RondoSimulation",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "RondoSimulationTests",
+            dependencies: ["RondoSimulation", "RondoCoordinator", "RondoCluster", "RondoCore"]
         ),
         .testTarget(
             name: "RondoCompressionTests",

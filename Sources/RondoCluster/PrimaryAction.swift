@@ -14,4 +14,9 @@ public enum PrimaryAction: Sendable {
     case replicaLagging(MemberID)
     /// The member needs entries the log no longer holds: copy the vnode to it (a transfer).
     case rebuildRequired(vnode: Int, member: MemberID)
+    /// A transfer target acked its snapshot and every write completed so far, and from now on
+    /// counts for the policy: report the transfer complete (`transferCompleted`) now, not when
+    /// the target applied its snapshot. Reported once per transfer. Only from here on does an
+    /// epoch bump that makes the target primary keep every acknowledged write.
+    case transferTargetCaughtUp(vnode: Int, member: MemberID, sequence: UInt64)
 }

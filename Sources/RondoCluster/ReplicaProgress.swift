@@ -15,6 +15,8 @@ struct ReplicaProgress {
     /// (the snapshot's), which it does only once the snapshot is applied.
     var pendingUntilSequence: UInt64?
     var isLagReported = false
+    /// A transfer target whose catching up is still to be reported (`.transferTargetCaughtUp`).
+    var isCatchUpUnreported = false
     /// When `.rebuildRequired` was last reported; asked again if no transfer began in time.
     var rebuildReportedAt: ClusterInstant?
     /// After a connection reset: the replica's next ack says what it holds, whatever its value.
@@ -29,6 +31,9 @@ struct ReplicaProgress {
         self.sentThrough = acknowledgedThrough
     }
 
-    /// Counted by the write-ack policy.
-    var isEligible: Bool { isSecondary && !isDown && pendingUntilSequence == nil && !isAwaitingFirstAck }
+    /// Counted by the write-ack policy: a listed secondary, or a transfer target that acked its
+    /// snapshot. The target counts before the epoch bump lists it because that bump may make it
+    /// the primary: a write acknowledged without it would be missing there (found by the cluster
+    /// simulation). Members that are neither are not tracked at all.
+    var isEligible: Bool { !isDown && pendingUntilSequence == nil && !isAwaitingFirstAck }
 }

@@ -36,6 +36,8 @@ public struct VnodePrimaryReplicator: Sendable {
     /// Ascending by sequence.
     private var pendingWrites: [PendingWrite] = []
     private var placedReplicaCount = 1
+    /// The sequence of the last write completed (writes complete in sequence order).
+    private var completedThrough: UInt64 = 0
 
     /// `startingSequence`: the vnode's sequence this node holds when it becomes primary (0 for a
     /// new vnode; a promoted replica's applied sequence).
@@ -112,13 +114,24 @@ public struct VnodePrimaryReplicator: Sendable {
     /// the truth whatever its value (it may have restarted empty); when the log no longer reaches
     /// back to it, the answer is `.rebuildRequired`.
     public mutating func receiveAck(from member: MemberID, through sequence: UInt64, now: ClusterInstant) -> [PrimaryAction] {
-        guard case .serving = state, var progress = replicas[member], sequence <= log.lastSequence else { return [] }
+        guard case .serving = state, var progress = replicas[member] else { return [] }
+        guard sequence <= log.lastSequence else {
+            // A replica that, on a new connection, holds more than this primary ever numbered
+            // (a demoted primary's unreplicated tail, or a replica ahead of the promoted one):
+            // those entries are not this primary's, so its copy is rebuilt rather than trusted.
+            guard progress.isAwaitingFirstAck else { return [] }
+            return reportRebuild(of: member, progress: &progress, now: now)
+        }
         if progress.isAwaitingFirstAck {
             progress = ReplicaProgress(isSecondary: progress.isSecondary, acknowledgedThrough: sequence, isDown: progress.isDown)
         } else if sequence > progress.acknowledgedThrough {
             progress.acknowledgedThrough = sequence
             progress.sentThrough = max(progress.sentThrough, sequence)
             if let pendingUntil = progress.pendingUntilSequence, sequence >= pendingUntil { progress.pendingUntilSequence = nil }
+        } else if let pendingUntil = progress.pendingUntilSequence, sequence == pendingUntil {
+            // A target acks its snapshot sequence itself once the snapshot is in (a target acks
+            // nothing before): with no write since, that ack must end the pending state too.
+            progress.pendingUntilSequence = nil
         } else if sequence == progress.acknowledgedThrough && progress.sentThrough > sequence && progress.pendingUntilSequence == nil {
             if let wentBackAt = progress.wentBackAt, now.milliseconds - wentBackAt.milliseconds < configuration.retransmitAfterMilliseconds {
                 return []
@@ -129,8 +142,12 @@ public struct VnodePrimaryReplicator: Sendable {
             return []
         }
         if progress.acknowledgedThrough == log.lastSequence { progress.isLagReported = false }
-        replicas[member] = progress
         var actions: [PrimaryAction] = []
+        if progress.isCatchUpUnreported, progress.pendingUntilSequence == nil, progress.acknowledgedThrough >= completedThrough {
+            progress.isCatchUpUnreported = false
+            actions.append(.transferTargetCaughtUp(vnode: vnode, member: member, sequence: progress.acknowledgedThrough))
+        }
+        replicas[member] = progress
         sendPending(to: member, now: now, into: &actions)
         actions += completeSatisfiedWrites()
         return actions
@@ -164,6 +181,7 @@ public struct VnodePrimaryReplicator: Sendable {
         progress.rebuildReportedAt = nil
         progress.isLagReported = false
         progress.isAwaitingFirstAck = false
+        progress.isCatchUpUnreported = true
         replicas[member] = progress
         return snapshotSequence
     }
@@ -201,6 +219,16 @@ public struct VnodePrimaryReplicator: Sendable {
     }
 
     // MARK: Internals
+
+    /// `.rebuildRequired` for the member, at most once per write timeout.
+    private mutating func reportRebuild(of member: MemberID, progress: inout ReplicaProgress, now: ClusterInstant) -> [PrimaryAction] {
+        defer { replicas[member] = progress }
+        if let reportedAt = progress.rebuildReportedAt, now.milliseconds - reportedAt.milliseconds < configuration.writeTimeoutMilliseconds {
+            return []
+        }
+        progress.rebuildReportedAt = now
+        return [.rebuildRequired(vnode: vnode, member: member)]
+    }
 
     private mutating func sendPending(to member: MemberID, now: ClusterInstant, into actions: inout [PrimaryAction]) {
         guard var progress = replicas[member], !progress.isDown, !progress.isAwaitingFirstAck else { return }
@@ -244,6 +272,7 @@ public struct VnodePrimaryReplicator: Sendable {
             let holders = eligible.filter { $0.value.acknowledgedThrough >= write.sequence }.keys.sorted()
             guard holders.count >= required else { break }
             actions.append(.completeWrite(write.id, acknowledgedBy: holders))
+            completedThrough = write.sequence
             completed += 1
         }
         pendingWrites.removeFirst(completed)

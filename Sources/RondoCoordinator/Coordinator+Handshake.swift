@@ -6,10 +6,20 @@ extension Coordinator {
     /// A node (or ctl session) said hello. Admission is `HandshakePolicy` (cluster name,
     /// finalize, skew, protocol, duplicate id); this adds who the cluster's members are. A node
     /// that was declared down or left comes back empty and, if it was a member, rejoins.
+    ///
+    /// `holdsNoData`: the node is a new process that holds no copy (it restarted). A member that
+    /// comes back so before it was declared down (a quick restart, or a restarted coordinator
+    /// that gave every member `downAfter` again) is declared down at once, so that it rejoins
+    /// empty instead of being trusted with copies it lost.
     public mutating func nodeConnected(
-        hello: Hello, addresses: MemberAddresses, nowMilliseconds now: Int64
+        hello: Hello, addresses: MemberAddresses, holdsNoData: Bool = false, nowMilliseconds now: Int64
     ) -> [CoordinatorAction] {
         run("nodeConnected(\(hello.nodeID))") { coordinator, out in
+            if holdsNoData, hello.role == .node, let record = coordinator.state.members[hello.nodeID], record.memberID != nil,
+                record.state.isLive, record.state != .candidate
+            {
+                coordinator.markDown(hello.nodeID, now: now, out: &out)
+            }
             coordinator.admit(hello: hello, addresses: addresses, now: now, out: &out)
         }
     }

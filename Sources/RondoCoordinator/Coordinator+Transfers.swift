@@ -175,7 +175,7 @@ extension Coordinator {
             out.append(
                 .startTransfer(
                     TransferOrder(
-                        vnode: replica.vnode, source: sourceNode, target: targetNode,
+                        vnode: replica.vnode, source: sourceNode, target: targetNode, targetMemberID: replica.member.value,
                         bytesPerSecond: transfer.bytesPerSecond, attempt: transfer.attempt)))
         }
     }

@@ -41,6 +41,9 @@ public struct TransferOrder: Sendable, Hashable {
     public let vnode: Int
     public let source: NodeID
     public let target: NodeID
+    /// The target's `MemberID`: the primary's replicator names replicas by member number, and a
+    /// joining target is in no pushed table's directory yet, so the source could not find it.
+    public let targetMemberID: UInt32
     public let bytesPerSecond: UInt64
     /// 1 for the first try.
     public let attempt: Int

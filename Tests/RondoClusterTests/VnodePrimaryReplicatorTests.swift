@@ -133,6 +133,22 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         XCTAssertEqual(replicator.flush(now: instant(1004)).sends.filter { $0.member == b }.map(\.batch.firstSequence), [7])
     }
 
+    /// Found by the cluster simulation: a demoted primary stays a replica holding entries the new
+    /// primary never numbered (its unreplicated tail). Its first ack on the new connection is above
+    /// the new primary's last sequence; ignoring it left the replica uncounted and diverging
+    /// forever. Now the primary asks for a rebuild, once per write timeout.
+    func testFirstAckAboveTheLogAsksForARebuild() throws {
+        var replicator = VnodePrimaryReplicator(vnode: 4, startingSequence: 10, configuration: ReplicationConfiguration())
+        _ = replicator.updateReplicas(secondaries: [a, b], down: [], now: instant(0))
+        replicator.connectionReset(a)
+        XCTAssertEqual(replicator.receiveAck(from: a, through: 12, now: instant(1)).rebuilds, [a])
+        XCTAssertTrue(replicator.receiveAck(from: a, through: 12, now: instant(2)).rebuilds.isEmpty, "reported once")
+        XCTAssertTrue(replicator.receiveAck(from: b, through: 12, now: instant(3)).isEmpty, "not awaiting: a stray ack is ignored")
+        XCTAssertEqual(replicator.beginTransfer(to: a, now: instant(4)), 10)
+        _ = try write(&replicator, 1)
+        XCTAssertEqual(replicator.flush(now: instant(5)).sends.filter { $0.member == a }.map(\.batch.firstSequence), [11])
+    }
+
     func testPendingTransferTargetIsNotCountedUntilItAcksTheSnapshot() throws {
         var replicator = primary(.all)
         let target = MemberID(9)
@@ -154,6 +170,47 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         _ = replicator.receiveAck(from: a, through: 3, now: instant(7))
         XCTAssertTrue(replicator.receiveAck(from: b, through: 3, now: instant(7)).completed.isEmpty, "the target counts now")
         XCTAssertEqual(replicator.receiveAck(from: target, through: 3, now: instant(7)).completed, [WriteID(3)])
+    }
+
+    /// Found by the cluster simulation: a caught-up transfer target was counted by no policy until
+    /// the epoch bump listed it, so `all` acknowledged writes it had not applied yet; when the
+    /// bump made it the primary, those acknowledged writes were missing. It counts once it acked
+    /// its snapshot.
+    func testCaughtUpTransferTargetCountsBeforeTheEpochBump() throws {
+        var replicator = primary(.all)
+        let target = MemberID(9)
+        XCTAssertEqual(replicator.beginTransfer(to: target, now: instant(0)), 0)
+        _ = try write(&replicator, 1)
+        _ = replicator.flush(now: instant(1))
+        _ = replicator.receiveAck(from: a, through: 1, now: instant(2))
+        XCTAssertEqual(replicator.receiveAck(from: b, through: 1, now: instant(2)).completed, [WriteID(1)], "pending: not waited for")
+        _ = replicator.receiveAck(from: target, through: 1, now: instant(3))
+        _ = try write(&replicator, 2)
+        _ = replicator.flush(now: instant(4))
+        _ = replicator.receiveAck(from: a, through: 2, now: instant(5))
+        XCTAssertTrue(replicator.receiveAck(from: b, through: 2, now: instant(5)).completed.isEmpty, "the caught-up target counts")
+        guard case .completeWrite(WriteID(2), let holders) = replicator.receiveAck(from: target, through: 2, now: instant(6)).first else {
+            return XCTFail("write 2 completes once the target holds it")
+        }
+        XCTAssertEqual(holders, [a, b, target])
+    }
+
+    /// Found by the cluster simulation: a target of an idle vnode acks exactly the snapshot
+    /// sequence; that ack did not end its pending state (only a higher one did), so it never
+    /// counted and, reported by the primary, its transfer never completed.
+    func testTargetAckingExactlyItsSnapshotIsCaughtUp() throws {
+        var replicator = primary(.all)
+        let target = MemberID(9)
+        _ = try write(&replicator, 1)
+        _ = replicator.receiveAck(from: a, through: 1, now: instant(1))
+        _ = replicator.receiveAck(from: b, through: 1, now: instant(1))
+        XCTAssertEqual(replicator.beginTransfer(to: target, now: instant(2)), 1)
+        let actions = replicator.receiveAck(from: target, through: 1, now: instant(3))
+        guard case .transferTargetCaughtUp(4, target, 1)? = actions.first else { return XCTFail("\(actions)") }
+        _ = try write(&replicator, 2)
+        _ = replicator.receiveAck(from: a, through: 2, now: instant(4))
+        XCTAssertTrue(replicator.receiveAck(from: b, through: 2, now: instant(4)).completed.isEmpty, "the target counts")
+        XCTAssertEqual(replicator.receiveAck(from: target, through: 2, now: instant(5)).completed, [WriteID(2)])
     }
 
     func testATransferTargetWhoseConnectionResetsIsForgotten() throws {

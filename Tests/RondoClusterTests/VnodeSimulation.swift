@@ -3,9 +3,10 @@ import RondoCluster
 import RondoCore
 import RondoPeer
 import RondoRing
+import RondoSimulation
 import RondoStorage
 
-/// One vnode on a primary and two replicas over a `SimulatedNetwork`, driven by one seed: a
+/// One vnode on a primary and two replicas over a `SeededNetwork`, driven by one seed: a
 /// stream of sets and deletes, acks completing writes per policy, replicas crashing and coming
 /// back empty (caught up from the log or rebuilt by a transfer). `violations` collects every
 /// broken invariant, each naming the seed.
@@ -48,7 +49,7 @@ struct VnodeSimulation {
     private let primaryStore: ItemStore
     private var primary: VnodePrimaryReplicator
     private var replicas: [MemberID: Replica] = [:]
-    private var network: SimulatedNetwork
+    private var network: SeededNetwork<MemberID, SimulatedMessage>
     private var throttle: TransferThrottle
     private var sources: [MemberID: VnodeTransferSource] = [:]
     private var model: SimulatedWriteModel
@@ -69,7 +70,7 @@ struct VnodeSimulation {
                 writeAckPolicy: policy, logEntriesMax: logEntriesMax, batchEntriesMax: 8, inFlightEntriesMax: 32,
                 pendingWritesMax: 64, lagReportAfterMilliseconds: 250, writeTimeoutMilliseconds: 800,
                 retransmitAfterMilliseconds: 60, batchCompression: seed % 2 == 0 ? .lz4 : .none))
-        network = SimulatedNetwork(
+        network = SeededNetwork(
             dropPercent: Int.random(in: 0...20, using: &generator), duplicatePercent: Int.random(in: 0...10, using: &generator),
             delayMaxMilliseconds: Int64.random(in: 2...40, using: &generator))
         throttle = TransferThrottle(bytesPerSecond: 256 << 10, burstBytes: 4096, now: ClusterInstant(milliseconds: 0))
@@ -164,7 +165,7 @@ struct VnodeSimulation {
         discardCopy(of: member)
         replicas[member]!.consistentFrom = 0
         replicas[member]!.role = .crashed(restartAt: now + Int64.random(in: 50...600, using: &generator))
-        network.reset(member)
+        network.breakConnections(of: member)
         sources[member] = nil
         primary.connectionReset(member)
         // Half the time the coordinator notices and marks it down before it returns.
@@ -302,6 +303,8 @@ struct VnodeSimulation {
             case .failWrite(let id, _):
                 counters.failed += 1
                 sequenceOfWrite[id] = nil
+            case .transferTargetCaughtUp:
+                break
             case .replicaLagging:
                 counters.lagging += 1
             case .rebuildRequired(_, let member):

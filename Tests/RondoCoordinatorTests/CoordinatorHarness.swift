@@ -126,7 +126,9 @@ struct CoordinatorHarness {
 
     // MARK: node side
 
-    mutating func connect(_ name: String, version: String = "0.1.0", cluster: String = clusterName) -> HandshakeDecision? {
+    mutating func connect(
+        _ name: String, version: String = "0.1.0", cluster: String = clusterName, holdsNoData: Bool = false
+    ) -> HandshakeDecision? {
         let id = node(name)
         let hello = Hello(
             clusterName: cluster, nodeID: id, role: .node, build: build(version), advertisedHost: "h-\(name)",
@@ -136,7 +138,7 @@ struct CoordinatorHarness {
         let wasRunning = running.contains(id)
         running.insert(id)
         versions[id] = version
-        let actions = apply(coordinator.nodeConnected(hello: hello, addresses: addresses, nowMilliseconds: nowMilliseconds))
+        let actions = apply(coordinator.nodeConnected(hello: hello, addresses: addresses, holdsNoData: holdsNoData, nowMilliseconds: nowMilliseconds))
         for case .answerHello(let answered, let decision, let empty) in actions where answered == id {
             if case .refuse = decision, !wasRunning { running.remove(id) }
             if empty {

@@ -93,6 +93,26 @@ final class FailureTests: XCTestCase {
         cluster.assertConverged()
     }
 
+    /// Found by the cluster simulation: a node that restarted (empty) and reconnected before it
+    /// was declared down — here within `downAfter`; in the simulation after a coordinator restart
+    /// gave every member `downAfter` again — was accepted as the member it was and kept its
+    /// vnodes, so an empty primary served and acknowledged writes were lost. Saying that it
+    /// holds no data makes it rejoin empty at once.
+    func testQuickRestartThatHoldsNoDataRejoinsEmpty() {
+        var cluster = settledCluster(3, replicas: 2)
+        let id = cluster.record("n3").memberID!
+        cluster.crash("n3", closingConnection: true)
+        cluster.advance(milliseconds: 500)
+        XCTAssertEqual(cluster.record("n3").state, .active, "not silent long enough to be down")
+        XCTAssertNotNil(cluster.connect("n3", holdsNoData: true))
+        XCTAssertEqual(cluster.startEmpty, [node("n3")])
+        XCTAssertEqual(cluster.record("n3").state, .joining)
+        XCTAssertNil(cluster.table.member(id), "no longer listed: its copies are gone")
+        cluster.settle()
+        XCTAssertEqual(cluster.record("n3").state, .active)
+        cluster.assertConverged()
+    }
+
     func testDownNodeCanLeaveAndLosingEveryCopyIsReported() {
         var cluster = settledCluster(2, replicas: 1)
         cluster.crash("n2")

@@ -61,6 +61,23 @@ final class MembershipTests: XCTestCase {
         cluster.assertConverged()
     }
 
+    /// Found by the cluster simulation: a joining target is in no pushed table's directory, so
+    /// the source could not name it to its replicator (`beginTransfer(to: MemberID)`). The order
+    /// carries the target's member number.
+    func testTransferOrderNamesTheJoiningTargetsMemberID() {
+        var cluster = CoordinatorHarness(replicas: 2)
+        for name in ["n1", "n2"] {
+            cluster.join(name)
+            cluster.settle()
+        }
+        cluster.join("n3")
+        XCTAssertFalse(cluster.transfers.isEmpty)
+        XCTAssertNil(cluster.table.member(cluster.record("n3").memberID!), "the target is not in the published table yet")
+        for order in cluster.transfers {
+            XCTAssertEqual(order.targetMemberID, cluster.record("n3").memberID?.value)
+        }
+    }
+
     func testReleaseDrainsThenLeaveRemoves() {
         var cluster = CoordinatorHarness(replicas: 2)
         for name in ["n1", "n2", "n3", "n4"] {

@@ -1,0 +1,162 @@
+import RondoCluster
+import RondoCoordinator
+import RondoCore
+import RondoPeer
+import RondoRing
+
+/// The coordinator's side: events in, actions performed in order (`.persist` first, as the
+/// runtime must), ctl requests, and the coordinator's crash and restart from its persisted bytes.
+extension SimulatedCluster {
+    func deliverToCoordinator(_ envelope: SeededEnvelope<NodeID, SimulatedMessage>) {
+        guard coordinator != nil, let node = nodes[envelope.from], node.isUp else { return }
+        let from = envelope.from
+        switch envelope.message {
+        case .hello:
+            let hello = Hello(
+                clusterName: Self.clusterName, nodeID: from, role: .node, build: .current, advertisedHost: from.rawValue,
+                clientPort: 11211, peerPort: 7000)
+            let addresses = MemberAddresses(
+                client: NodeAddress(host: from.rawValue, port: 11211), peer: NodeAddress(host: from.rawValue, port: 7000))
+            // A new process holds nothing until the coordinator's transfers fill it.
+            let holdsNoData = node.isFreshProcess
+            coordinatorEvent { $0.nodeConnected(hello: hello, addresses: addresses, holdsNoData: holdsNoData, nowMilliseconds: now) }
+        case .heartbeat(let sequences):
+            coordinatorEvent { $0.heartbeat(from, nowMilliseconds: now, appliedSequences: sequences) }
+        case .epochAcknowledged(let epoch):
+            coordinatorEvent { $0.nodeAcknowledgedEpoch(from, epoch: epoch, nowMilliseconds: now) }
+        case .transferCompleted(let vnode, let sequence, let bytes):
+            counters.transfersCompleted += 1
+            coordinatorEvent {
+                $0.transferCompleted(vnode: vnode, target: from, sequence: sequence, bytes: bytes, nowMilliseconds: now)
+            }
+        case .transferFailed(let vnode, let reason):
+            coordinatorEvent { $0.transferFailed(vnode: vnode, target: from, reason: reason, nowMilliseconds: now) }
+        default:
+            violation("the coordinator received a node-bound message from \(from)")
+        }
+    }
+
+    /// Runs one coordinator event and performs its actions.
+    func coordinatorEvent(_ event: (inout Coordinator) -> [CoordinatorAction]) {
+        guard var current = coordinator else { return }
+        let actions = event(&current)
+        coordinator = current
+        perform(actions)
+    }
+
+    func perform(_ actions: [CoordinatorAction]) {
+        for (index, action) in actions.enumerated() {
+            switch action {
+            case .persist(let state):
+                if index != 0 { violation("coordinator: .persist is not first in its batch") }
+                persistedState = state.encoded()
+            case .answerHello(let node, let decision, let startEmpty):
+                var accepted = false
+                if case .accept = decision { accepted = true }
+                send(.helloAnswer(accepted: accepted, startEmpty: startEmpty), from: Self.coordinatorID, to: node)
+            case .pushTable(let push):
+                pushTable(push)
+            case .startTransfer(let order):
+                counters.transfersStarted += 1
+                send(.transferOrder(order), from: Self.coordinatorID, to: order.source)
+            case .dropVnode(let node, let vnode):
+                counters.drops += 1
+                send(.drop(vnode: vnode), from: Self.coordinatorID, to: node)
+            case .reply(let requestID, let response):
+                ctlReplies[requestID] = response
+            case .log:
+                break
+            }
+        }
+    }
+
+    private func pushTable(_ push: TablePush) {
+        if push.epoch < highestPushedEpoch {
+            violation("coordinator pushed epoch \(push.epoch) after \(highestPushedEpoch): epochs only grow")
+        }
+        if let persisted = persistedState, let state = try? CoordinatorState(decoding: persisted), state.epoch < push.epoch {
+            violation("coordinator pushed epoch \(push.epoch) before persisting it (persisted \(state.epoch))")
+        }
+        highestPushedEpoch = max(highestPushedEpoch, push.epoch)
+        for recipient in push.recipients { send(.table(push), from: Self.coordinatorID, to: recipient) }
+    }
+
+    func runCoordinatorTimers() {
+        coordinatorEvent { $0.tick(nowMilliseconds: now) }
+    }
+
+    /// An operator command; the reply is kept (refusals are part of some scenarios).
+    @discardableResult
+    public func ctl(_ command: CtlCommand) -> CtlResponse? {
+        nextCtlRequestID += 1
+        let requestID = nextCtlRequestID
+        coordinatorEvent { $0.ctl(requestID: requestID, command, nowMilliseconds: now) }
+        return ctlReplies.removeValue(forKey: requestID)
+    }
+
+    // MARK: Crash and restart
+
+    /// The coordinator process dies: its memory is gone, its connections close. Nodes keep
+    /// serving with the tables they have.
+    public func crashCoordinator(restartAfterMilliseconds delay: Int64) {
+        guard coordinator != nil else { return }
+        coordinator = nil
+        coordinatorRestartAt = now + delay
+        network.breakConnections(of: Self.coordinatorID)
+        for id in upNodes { nodes[id]!.isAdmitted = false }
+    }
+
+    /// Decodes what was persisted, resumes with the epochs the nodes report, and lets the nodes
+    /// reconnect (each says hello again).
+    func restartCoordinator() {
+        coordinatorRestartAt = nil
+        counters.coordinatorRestarts += 1
+        let configuration = Self.coordinatorConfiguration(self.configuration)
+        guard let bytes = persistedState else {
+            violation("the coordinator restarts with nothing persisted")
+            return
+        }
+        let state: CoordinatorState
+        do {
+            state = try CoordinatorState(decoding: bytes)
+        } catch {
+            violation("the persisted coordinator state does not decode: \(error)")
+            return
+        }
+        coordinator = Coordinator(recoveringWith: configuration, persisted: state)
+        // The runtime learns these from the nodes' reconnects; the simulation reads them directly.
+        var epochs: [NodeID: UInt64] = [:]
+        for id in upNodes { if let epoch = nodes[id]!.table?.epoch { epochs[id] = epoch } }
+        coordinatorEvent { $0.restarted(epochsReportedByNodes: epochs, nowMilliseconds: now) }
+        for id in upNodes { sayHello(from: nodes[id]!) }
+    }
+
+    func sayHello(from node: SimulatedNode) {
+        node.isAdmitted = false
+        node.helloDueAt = nil
+        send(.hello, from: node.nodeID, to: Self.coordinatorID)
+    }
+
+    func receiveHelloAnswer(accepted: Bool, startEmpty: Bool, at node: SimulatedNode) {
+        guard accepted else {
+            // Refused (e.g. the coordinator still sees the previous incarnation): try again later.
+            node.helloDueAt = now + configuration.heartbeatIntervalMilliseconds
+            return
+        }
+        if startEmpty { node.discardEverything() }
+        node.isAdmitted = true
+        node.isFreshProcess = false
+    }
+
+    /// The node was released: the coordinator says it is drained and holds nothing.
+    public func isReleased(_ node: NodeID) -> Bool {
+        guard let record = coordinator?.state.members[node] else { return false }
+        return record.state == .draining(released: true) && isMembershipSettled
+    }
+
+    /// No membership change pending: no target table, no copy to make, no drop to issue.
+    var isMembershipSettled: Bool {
+        guard let state = coordinator?.state else { return false }
+        return state.target == nil && state.copies.isEmpty && state.pendingDrops.isEmpty
+    }
+}

@@ -1,0 +1,73 @@
+import RondoCluster
+import RondoCore
+
+/// The shape of one simulated run. Every bound the run needs is here, so a scenario reads as a
+/// list of numbers and every loop of the simulation ends.
+public struct SimulationConfiguration: Sendable {
+    public var seed: UInt64
+    public var vnodeCount: Int
+    public var replicaCount: Int
+    /// Nodes started and joined before the scenario begins.
+    public var initialNodeCount: Int
+    /// Nodes the run may ever have (initial ones plus joins).
+    public var nodeCountMax: Int
+    public var clientCount: Int
+    public var keyCount: Int
+    public var writeAckPolicy: WriteAckPolicy
+    /// Network faults while faults are on.
+    public var dropPercent: Int
+    public var duplicatePercent: Int
+    public var delayMaxMilliseconds: Int64
+    /// Milliseconds of simulated time one step advances, at most (at least 1).
+    public var stepMillisecondsMax: Int64
+    public var heartbeatIntervalMilliseconds: Int64
+    public var downAfterMilliseconds: Int64
+    public var transferTimeoutMilliseconds: Int64
+    /// How long a client waits for an answer before it counts the attempt as failed.
+    public var requestTimeoutMilliseconds: Int64
+    /// Attempts per client operation (the first included).
+    public var requestAttemptsMax: Int
+    /// Percent chance per step that an idle client starts an operation.
+    public var clientOperationPercent: Int
+    /// A crashed node stays down at least this long. Shorter than `downAfterMilliseconds` it
+    /// comes back before it is declared down (its hello says it holds no data).
+    public var restartDelayMinMilliseconds: Int64
+    /// Simulated time the quiet phase may take to settle before that is a violation.
+    public var settleMillisecondsMax: Int64
+
+    public init(seed: UInt64) {
+        self.seed = seed
+        vnodeCount = 16
+        replicaCount = 3
+        initialNodeCount = 3
+        nodeCountMax = 5
+        clientCount = 3
+        keyCount = 24
+        writeAckPolicy = .all
+        dropPercent = 5
+        duplicatePercent = 3
+        delayMaxMilliseconds = 8
+        stepMillisecondsMax = 6
+        heartbeatIntervalMilliseconds = 500
+        downAfterMilliseconds = 3_000
+        transferTimeoutMilliseconds = 4_000
+        requestTimeoutMilliseconds = 1_500
+        requestAttemptsMax = 4
+        clientOperationPercent = 30
+        restartDelayMinMilliseconds = 500
+        settleMillisecondsMax = 60_000
+    }
+
+    /// The replication limits every primary runs with: small windows and timeouts, so faults
+    /// bite within a short run.
+    var replication: ReplicationConfiguration {
+        ReplicationConfiguration(
+            writeAckPolicy: writeAckPolicy, logEntriesMax: 64, batchEntriesMax: 8, inFlightEntriesMax: 32,
+            pendingWritesMax: 64, lagReportAfterMilliseconds: 300, writeTimeoutMilliseconds: 1_000,
+            retransmitAfterMilliseconds: 60, batchCompression: seed % 2 == 0 ? .lz4 : .none)
+    }
+
+    var transferSource: TransferSourceConfiguration {
+        TransferSourceConfiguration(batchBytesMax: 512, itemsPerExportStepMax: 4, exportStepsPerBatchMax: 16)
+    }
+}
