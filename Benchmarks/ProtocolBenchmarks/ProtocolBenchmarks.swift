@@ -44,33 +44,21 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("get hit end to end", configuration: configuration) { benchmark in
-        var decoder = MemcachedRequestDecoder(limits: ProtocolLimits())
-        var out = ByteBufferAllocator().buffer(capacity: 4096)
-        for i in benchmark.scaledIterations {
-            out.clear()
-            try serve(getLines[i % keyCount], decoder: &decoder, out: &out)
-            blackHole(out.readableBytes)
+    /// One request list served end to end, one request per iteration: what differs between the
+    /// end-to-end benchmarks is only the requests.
+    func endToEnd(_ name: String, _ lines: [ByteBuffer]) {
+        Benchmark(name, configuration: configuration) { benchmark in
+            var decoder = MemcachedRequestDecoder(limits: ProtocolLimits())
+            var out = ByteBufferAllocator().buffer(capacity: 4096)
+            for i in benchmark.scaledIterations {
+                out.clear()
+                try serve(lines[i % keyCount], decoder: &decoder, out: &out)
+                blackHole(out.readableBytes)
+            }
         }
     }
 
-    Benchmark("10-key get end to end", configuration: configuration) { benchmark in
-        var decoder = MemcachedRequestDecoder(limits: ProtocolLimits())
-        var out = ByteBufferAllocator().buffer(capacity: 4096)
-        for i in benchmark.scaledIterations {
-            out.clear()
-            try serve(multiGetLines[i % keyCount], decoder: &decoder, out: &out)
-            blackHole(out.readableBytes)
-        }
-    }
-
-    Benchmark("set end to end (100-byte value)", configuration: configuration) { benchmark in
-        var decoder = MemcachedRequestDecoder(limits: ProtocolLimits())
-        var out = ByteBufferAllocator().buffer(capacity: 4096)
-        for i in benchmark.scaledIterations {
-            out.clear()
-            try serve(setLines[i % keyCount], decoder: &decoder, out: &out)
-            blackHole(out.readableBytes)
-        }
-    }
+    endToEnd("get hit end to end", getLines)
+    endToEnd("10-key get end to end", multiGetLines)
+    endToEnd("set end to end (100-byte value)", setLines)
 }

@@ -35,7 +35,7 @@ struct NodeCommand: AsyncParsableCommand {
     var threads = System.coreCount
 
     @Option(help: "Most simultaneous client connections; more are refused with memcached's error line.")
-    var maxConnections = 4096
+    var maxConnections = NodeServerConfiguration().maxConnections
 
     @Option(name: .customLong("memory-limit-mb"), help: "Memory for items, in MiB, counted on key + value + per-item overhead.")
     var memoryLimitMB = 1024
@@ -53,7 +53,7 @@ struct NodeCommand: AsyncParsableCommand {
     var vnodes = VnodeCount.default.value
 
     @Option(help: "Seconds that in-flight requests get to finish on shutdown.")
-    var drainTimeout = 10
+    var drainTimeout = Int(NodeServerConfiguration().drainTimeout.nanoseconds / 1_000_000_000)
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
