@@ -6,6 +6,6 @@ struct Rondo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rondo: a distributed, memcached-compatible key-value store.",
         version: RondoVersion.current.description,
-        subcommands: [NodeCommand.self, BenchCommand.self]
+        subcommands: [NodeCommand.self, CoordinatorCommand.self, CtlCLICommand.self, BenchCommand.self]
     )
 }
