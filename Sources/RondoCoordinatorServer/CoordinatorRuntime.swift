@@ -71,6 +71,14 @@ final class CoordinatorRuntime {
             phase = .recovering(
                 RecoveryWindow(
                     waitingFor: Set(live), deadlineMilliseconds: clock() + configuration.coordinator.downAfterMilliseconds))
+            let flags = (configuration.clusterName, configuration.vnodeCount, configuration.replicaCount)
+            if flags != (persisted.clusterName, persisted.vnodeCount, persisted.replicaCount) {
+                logger.warning(
+                    "the state file's cluster layout wins over the command line",
+                    metadata: [
+                        "cluster": "\(persisted.clusterName)", "vnodes": "\(persisted.vnodeCount)", "replicas": "\(persisted.replicaCount)",
+                    ])
+            }
             logger.info(
                 "recovering from the state file",
                 metadata: ["epoch": "\(persisted.epoch)", "members": "\(persisted.members.count)", "waiting_for": "\(live.count)"])
