@@ -136,3 +136,41 @@ final class PeerSocketTests: XCTestCase {
         XCTAssertLessThanOrEqual(backoff.nextDelay(using: &generator), .milliseconds(100))
     }
 }
+
+/// The pool keeps one client per remote id and tags events with it.
+final class PeerConnectionPoolTests: XCTestCase {
+    private typealias T = TransportTestSupport
+
+    func testPoolConnectsPerNodeAndTagsEvents() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let serverEvents = EventLog<(PeerConnection, PeerChannelEvent)>()
+        let listener = try await PeerListener.bind(
+            host: "127.0.0.1", port: 0, group: group, admission: .policy({ T.policy() }), logger: T.logger,
+            onEvent: { connection, event in serverEvents.append((connection, event)) })
+        let poolEvents = EventLog<(NodeID, PeerClientEvent)>()
+        let pool = PeerConnectionPool(
+            group: group, configuration: PeerClient.Configuration(backoff: T.fastBackoff), logger: T.logger,
+            hello: { T.hello("node-a") }, onEvent: { node, event in poolEvents.append((node, event)) })
+        let remote = NodeID("listener")!
+        XCTAssertFalse(pool.send(EpochAcknowledged(epoch: 1), to: remote), "no client for an unknown node")
+        pool.connect(remote, host: "127.0.0.1", port: listener.port)
+        pool.connect(remote, host: "127.0.0.1", port: listener.port)
+        XCTAssertEqual(pool.nodes, [remote])
+        _ = try await poolEvents.first { entry -> Bool? in
+            if entry.0 == remote, case .connected = entry.1 { return true } else { return nil }
+        }
+        XCTAssertTrue(pool.send(EpochAcknowledged(epoch: 8), to: remote))
+        let acknowledged = try await serverEvents.first { entry -> UInt64? in
+            if case .message(.epochAcknowledged(let ack)) = entry.1 { return ack.epoch } else { return nil }
+        }
+        XCTAssertEqual(acknowledged, 8)
+        XCTAssertEqual(serverEvents.count { if case .established = $0.1 { return true } else { return false } }, 1, "one connection per node")
+
+        try await pool.disconnect(remote)?.get()
+        XCTAssertEqual(pool.nodes, [])
+        _ = try await serverEvents.first { if case .closed = $0.1 { return true } else { return nil } }
+        await pool.close()
+        await listener.close()
+        try await group.shutdownGracefully()
+    }
+}
