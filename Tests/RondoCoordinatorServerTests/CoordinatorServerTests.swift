@@ -134,6 +134,35 @@ final class CoordinatorServerTests: XCTestCase {
         try await stop(secondTask)
     }
 
+    func testNodesReportingANewerEpochMakeTheRestartedCoordinatorRepublishAboveIt() async throws {
+        let (_, firstTask, firstPort) = try await startServer()
+        let events = EventLog<PeerClientEvent>()
+        let node = fakeNode(port: firstPort, events: events)
+        node.start()
+        _ = try await events.first { if case .connected = $0 { return true } else { return nil } }
+        let joined = try await ctl(.join(NodeID("node-a")!), port: firstPort)
+        XCTAssertTrue(joined.ok, joined.text)
+        let update = try await events.first { if case .message(.routingTableUpdate(let update)) = $0 { return update } else { return nil } }
+        try await node.close().get()
+        try await stop(firstTask)
+
+        // The node holds a table newer than anything persisted (say, the state file was restored
+        // from a backup): the coordinator must publish above it, or the node would ignore it.
+        let reported = update.epoch + 10
+        let (_, secondTask, secondPort) = try await startServer()
+        let secondEvents = EventLog<PeerClientEvent>()
+        let returning = fakeNode(port: secondPort, tableEpoch: { reported }, events: secondEvents)
+        returning.start()
+        let pushed = try await secondEvents.first(within: 10) { event -> RoutingTableUpdate? in
+            if case .message(.routingTableUpdate(let update)) = event { return update } else { return nil }
+        }
+        XCTAssertGreaterThan(pushed.epoch, reported)
+        XCTAssertEqual(try CoordinatorStateFile(directory: stateDirectory).load()?.epoch, pushed.epoch, "persisted before pushed")
+
+        try await returning.close().get()
+        try await stop(secondTask)
+    }
+
     func testCorruptStateFileIsAClearError() async throws {
         let path = stateDirectory + "/" + CoordinatorStateFile.fileName
         try Data("not a coordinator state".utf8).write(to: URL(fileURLWithPath: path))
