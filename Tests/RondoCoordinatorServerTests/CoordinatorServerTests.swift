@@ -91,7 +91,6 @@ final class CoordinatorServerTests: XCTestCase {
         // Persisted before it was pushed: the file already holds that epoch.
         let persisted = try XCTUnwrap(CoordinatorStateFile(directory: stateDirectory).load())
         XCTAssertEqual(persisted.epoch, update.epoch)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: stateDirectory + "/.coordinator.state.tmp"), "no temp file left behind")
 
         let status = try await ctl(.status, port: port)
         XCTAssertTrue(status.ok)
@@ -101,6 +100,9 @@ final class CoordinatorServerTests: XCTestCase {
 
         try await node.close().get()
         try await stop(task)
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: stateDirectory), [CoordinatorStateFile.fileName],
+            "every write renamed its temporary file onto the state file")
     }
 
     func testRestartedCoordinatorResumesFromTheStateFile() async throws {
