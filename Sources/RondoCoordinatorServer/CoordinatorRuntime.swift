@@ -29,6 +29,9 @@ final class CoordinatorRuntime {
 
     /// Ticks between heartbeats to every node session (nodes notice a silent coordinator).
     private static let heartbeatEveryTicks = 10
+    /// Actions waiting behind a write. Most events produce none; this many means the disk has
+    /// stalled for long, and waiting on would only grow memory: the coordinator stops instead.
+    static let pendingActionsMax = 100_000
 
     private var coordinator: Coordinator
     private var phase: Phase
@@ -273,8 +276,23 @@ final class CoordinatorRuntime {
     }
 
     private func enqueue(_ actions: [CoordinatorAction], admitting: PeerConnection?) {
+        guard !isStopped else { return }
+        guard queue.count - queueHead + actions.count <= Self.pendingActionsMax else {
+            fail(CoordinatorRuntimeError.persistenceStalled(pendingActions: queue.count - queueHead))
+            return
+        }
         queue.append(contentsOf: actions.map { PendingAction(action: $0, admitting: admitting) })
         drain()
+    }
+
+    /// Stops serving and ends `run()` with `error`: the state can no longer be kept durable.
+    private func fail(_ error: any Error) {
+        logger.critical("cannot persist the coordinator state; stopping", metadata: ["error": "\(error)"])
+        phase = .stopped
+        tickTask?.cancel()
+        for connection in nodeSessions.values { connection.close() }
+        for connection in ctlSessions.values { connection.close() }
+        finished.fail(error)
     }
 
     /// Performs queued actions in order; stops at a `.persist` until the write completes.
@@ -356,10 +374,7 @@ final class CoordinatorRuntime {
             case .success:
                 self.drain()
             case .failure(let error):
-                self.logger.critical("cannot persist the coordinator state; stopping", metadata: ["error": "\(error)"])
-                self.phase = .stopped
-                self.tickTask?.cancel()
-                self.finished.fail(error)
+                self.fail(error)
             }
         }
     }
