@@ -165,6 +165,28 @@ final class CoordinatorServerTests: XCTestCase {
         try await stop(secondTask)
     }
 
+    func testRecoveryWindowEndsAfterDownAfterWhenAMemberStaysAway() async throws {
+        let (_, firstTask, firstPort) = try await startServer()
+        let events = EventLog<PeerClientEvent>()
+        let node = fakeNode(port: firstPort, events: events)
+        node.start()
+        _ = try await events.first { if case .connected = $0 { return true } else { return nil } }
+        let joined = try await ctl(.join(NodeID("node-a")!), port: firstPort)
+        XCTAssertTrue(joined.ok, joined.text)
+        try await node.close().get()
+        try await stop(firstTask)
+
+        // node-a never comes back: ctl is held for the window (down-after = 1 s), then answered.
+        let (_, secondTask, secondPort) = try await startServer()
+        let started = ContinuousClock.now
+        let status = try await ctl(.status, port: secondPort)
+        let waited = ContinuousClock.now - started
+        XCTAssertTrue(status.ok, status.text)
+        XCTAssertGreaterThanOrEqual(waited, .milliseconds(900), "held until the window ended")
+        XCTAssertLessThan(waited, .seconds(4))
+        try await stop(secondTask)
+    }
+
     func testCorruptStateFileIsAClearError() async throws {
         let path = stateDirectory + "/" + CoordinatorStateFile.fileName
         try Data("not a coordinator state".utf8).write(to: URL(fileURLWithPath: path))
