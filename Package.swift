@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "RondoCluster", targets: ["RondoCluster"]),
         .library(name: "RondoCoordinator", targets: ["RondoCoordinator"]),
         .library(name: "RondoSimulation", targets: ["RondoSimulation"]),
+        .library(name: "RondoPeerTransport", targets: ["RondoPeerTransport"]),
+        .library(name: "RondoCoordinatorServer", targets: ["RondoCoordinatorServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -90,6 +92,26 @@ let package = Package(
             ]
         ),
         .target(
+            name: "RondoPeerTransport",
+            dependencies: [
+                "RondoCore", "RondoPeer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "RondoCoordinatorServer",
+            dependencies: [
+                "RondoCore", "RondoRing", "RondoPeer", "RondoCoordinator", "RondoPeerTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "RondoBench",
             dependencies: [
                 "RondoCore",
@@ -102,6 +124,7 @@ let package = Package(
             name: "rondo",
             dependencies: [
                 "RondoCore", "RondoServer", "RondoBench", "RondoStorage",
+                "RondoPeer", "RondoRing", "RondoCoordinator", "RondoPeerTransport", "RondoCoordinatorServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -166,6 +189,27 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoPeerTransportTests",
+            dependencies: [
+                "RondoPeerTransport", "RondoPeer", "RondoCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoCoordinatorServerTests",
+            dependencies: [
+                "RondoCoordinatorServer", "RondoCoordinator", "RondoPeerTransport", "RondoPeer", "RondoCore", "RondoRing",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -16,6 +16,11 @@ public struct Hello: PeerMessage {
         public static let advertisedHost: UInt16 = 7
         public static let clientPort: UInt16 = 8
         public static let peerPort: UInt16 = 9
+        /// bool, absent = false: a restarted node process that holds no copy of any vnode.
+        public static let holdsNoData: UInt16 = 10
+        /// u64: the epoch of the newest routing table the node holds (a restarted coordinator
+        /// republishes above the highest one reported).
+        public static let tableEpoch: UInt16 = 11
     }
 
     public var clusterName: String
@@ -27,10 +32,15 @@ public struct Hello: PeerMessage {
     public var advertisedHost: String?
     public var clientPort: UInt16?
     public var peerPort: UInt16?
+    /// The node is a new process without data; the coordinator must not trust it with copies.
+    public var holdsNoData: Bool
+    /// The newest routing table's epoch the sender holds; nil when it holds none.
+    public var tableEpoch: UInt64?
 
     public init(
         clusterName: String, nodeID: NodeID, role: PeerRole, build: BuildInfo,
-        advertisedHost: String? = nil, clientPort: UInt16? = nil, peerPort: UInt16? = nil
+        advertisedHost: String? = nil, clientPort: UInt16? = nil, peerPort: UInt16? = nil,
+        holdsNoData: Bool = false, tableEpoch: UInt64? = nil
     ) {
         self.clusterName = clusterName
         self.nodeID = nodeID
@@ -39,6 +49,8 @@ public struct Hello: PeerMessage {
         self.advertisedHost = advertisedHost
         self.clientPort = clientPort
         self.peerPort = peerPort
+        self.holdsNoData = holdsNoData
+        self.tableEpoch = tableEpoch
     }
 
     public func writeFields(into writer: inout PeerFieldWriter) {
@@ -51,6 +63,8 @@ public struct Hello: PeerMessage {
         if let advertisedHost { writer.string(Tag.advertisedHost, advertisedHost) }
         if let clientPort { writer.integer(Tag.clientPort, clientPort) }
         if let peerPort { writer.integer(Tag.peerPort, peerPort) }
+        if holdsNoData { writer.bool(Tag.holdsNoData, true) }
+        if let tableEpoch { writer.integer(Tag.tableEpoch, tableEpoch) }
     }
 
     public init(decoding frame: PeerFrame, limits: PeerProtocolLimits) throws(PeerProtocolError) {
@@ -70,5 +84,7 @@ public struct Hello: PeerMessage {
         advertisedHost = try reader.optionalString(Tag.advertisedHost, bytesMax: PeerProtocolLimits.hostBytesMax)
         clientPort = try reader.optionalInteger(Tag.clientPort)
         peerPort = try reader.optionalInteger(Tag.peerPort)
+        holdsNoData = try reader.flag(Tag.holdsNoData)
+        tableEpoch = try reader.optionalInteger(Tag.tableEpoch)
     }
 }

@@ -18,6 +18,9 @@ public struct HelloAccepted: PeerMessage {
         public static let activeFeature: UInt16 = 6
         /// Absent while the cluster is not finalized.
         public static let finalizedVersion: UInt16 = 7
+        /// bool, absent = false: the coordinator tells a node it declared down (or that left) to
+        /// discard every vnode it holds before taking part.
+        public static let startEmpty: UInt16 = 8
     }
 
     /// The highest version both sides speak; every later frame on the connection uses it.
@@ -27,11 +30,13 @@ public struct HelloAccepted: PeerMessage {
     public var acceptorSoftwareVersion: SemanticVersion
     public var clusterActiveVersion: ActiveVersion
     public var clusterFinalizedVersion: SemanticVersion?
+    /// Only the coordinator sets it: the node's data is not trusted; it starts empty.
+    public var startEmpty: Bool
 
     public init(
         protocolVersion: UInt16, connectionFeatures: Set<FeatureName>, acceptorNodeID: NodeID,
         acceptorSoftwareVersion: SemanticVersion, clusterActiveVersion: ActiveVersion,
-        clusterFinalizedVersion: SemanticVersion?
+        clusterFinalizedVersion: SemanticVersion?, startEmpty: Bool = false
     ) {
         self.protocolVersion = protocolVersion
         self.connectionFeatures = connectionFeatures
@@ -39,6 +44,7 @@ public struct HelloAccepted: PeerMessage {
         self.acceptorSoftwareVersion = acceptorSoftwareVersion
         self.clusterActiveVersion = clusterActiveVersion
         self.clusterFinalizedVersion = clusterFinalizedVersion
+        self.startEmpty = startEmpty
     }
 
     public func writeFields(into writer: inout PeerFieldWriter) {
@@ -49,6 +55,7 @@ public struct HelloAccepted: PeerMessage {
         writer.integer(Tag.activeProtocolVersion, clusterActiveVersion.protocolVersion)
         writer.features(Tag.activeFeature, clusterActiveVersion.features)
         if let clusterFinalizedVersion { writer.softwareVersion(Tag.finalizedVersion, clusterFinalizedVersion) }
+        if startEmpty { writer.bool(Tag.startEmpty, true) }
     }
 
     public init(decoding frame: PeerFrame, limits: PeerProtocolLimits) throws(PeerProtocolError) {
@@ -62,5 +69,6 @@ public struct HelloAccepted: PeerMessage {
             features: try reader.features(Tag.activeFeature)
         )
         clusterFinalizedVersion = try reader.optionalSoftwareVersion(Tag.finalizedVersion)
+        startEmpty = try reader.flag(Tag.startEmpty)
     }
 }

@@ -7,9 +7,13 @@ import NIOCore
 /// the handshake is done, and turns every protocol error (from the decoder or the state machine)
 /// into a `PeerConnectionEvent.closing` event followed by a close, never a crash. Handlers after
 /// this one should not write before they see `PeerConnectionEvent.established`.
-public final class PeerHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// With `Side.admitting` it fires `PeerConnectionEvent.admissionRequested(hello)` and waits (under
+/// the same handshake timeout) for a `PeerAdmissionAnswer` sent as a user outbound event.
+public final class PeerHandshakeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public typealias InboundIn = PeerFrame
     public typealias InboundOut = PeerInboundMessage
+    public typealias OutboundIn = PeerFrame
     public typealias OutboundOut = PeerFrame
 
     public static let handshakeTimeoutDefault = TimeAmount.seconds(10)
@@ -54,6 +58,15 @@ public final class PeerHandshakeHandler: ChannelInboundHandler, RemovableChannel
         perform(stateMachine.protocolErrorCaught(protocolError), context: context)
     }
 
+    public func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let answer = event as? PeerAdmissionAnswer else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        perform(stateMachine.admissionDecided(answer), context: context)
+        promise?.succeed(())
+    }
+
     private func start(context: ChannelHandlerContext) {
         guard timeoutTask == nil, !stateMachine.isClosedOrRefused else { return }
         let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
@@ -78,6 +91,8 @@ public final class PeerHandshakeHandler: ChannelInboundHandler, RemovableChannel
             cancelTimeout()
             if let reply { context.writeAndFlush(wrapOutboundOut(reply), promise: nil) }
             context.fireUserInboundEventTriggered(PeerConnectionEvent.established(session))
+        case .awaitAdmission(let hello):
+            context.fireUserInboundEventTriggered(PeerConnectionEvent.admissionRequested(hello))
         case .deliver(let message):
             context.fireChannelRead(wrapInboundOut(message))
         case .close(let reason, let finalFrame):

@@ -10,6 +10,9 @@ public struct PeerHandshakeStateMachine {
     public enum Side: Sendable {
         case connecting(Hello)
         case accepting(HandshakePolicy)
+        /// Accepting, but the owner decides each `Hello` (`awaitAdmission`, then
+        /// `admissionDecided`), for admission that depends on state the policy does not hold.
+        case admitting
     }
 
     public enum Action: Equatable, Sendable {
@@ -19,6 +22,8 @@ public struct PeerHandshakeStateMachine {
         /// The handshake completed: write `reply` (the accepting side's `HelloAccepted`), then
         /// announce the session.
         case establish(PeerSession, reply: PeerFrame?)
+        /// Ask the owner to decide on this `Hello`; answer with `admissionDecided`.
+        case awaitAdmission(Hello)
         /// Pass a decoded message on.
         case deliver(PeerInboundMessage)
         /// Write `finalFrame` if any, then close; log `reason`.
@@ -29,6 +34,8 @@ public struct PeerHandshakeStateMachine {
         /// Connecting side before the channel is active; accepting side until `Hello` arrives.
         case idle
         case helloSent
+        /// Accepting side (`admitting`): the owner is deciding on this `Hello`.
+        case awaitingAdmission(Hello)
         case established(PeerSession)
         case refused
         case closed
@@ -51,7 +58,7 @@ public struct PeerHandshakeStateMachine {
     public var isClosedOrRefused: Bool {
         switch state {
         case .refused, .closed: return true
-        case .idle, .helloSent, .established: return false
+        case .idle, .helloSent, .awaitingAdmission, .established: return false
         }
     }
 
@@ -64,8 +71,14 @@ public struct PeerHandshakeStateMachine {
     public mutating func frameReceived(_ frame: PeerFrame) -> Action {
         switch state {
         case .idle:
-            guard case .accepting(let policy) = side else { return protocolViolation(.messageBeforeHandshake(frame.messageType)) }
-            return helloReceived(frame, policy: policy)
+            switch side {
+            case .accepting(let policy): return helloReceived(frame, policy: policy)
+            case .admitting: return helloReceived(frame, policy: nil)
+            case .connecting: return protocolViolation(.messageBeforeHandshake(frame.messageType))
+            }
+        case .awaitingAdmission:
+            // The connecting side sends nothing after its Hello until it has the answer.
+            return protocolViolation(.messageBeforeHandshake(frame.messageType))
         case .helloSent:
             return answerReceived(frame)
         case .established:
@@ -83,7 +96,7 @@ public struct PeerHandshakeStateMachine {
 
     public mutating func handshakeTimedOut() -> Action {
         switch state {
-        case .idle, .helloSent:
+        case .idle, .helloSent, .awaitingAdmission:
             state = .closed
             let text = PeerCloseReason.handshakeTimeout.description
             return .close(.handshakeTimeout, finalFrame: ErrorFrame(code: .protocolViolation, text: text).frame())
@@ -96,9 +109,27 @@ public struct PeerHandshakeStateMachine {
         state = .closed
     }
 
+    /// The owner's decision on the `Hello` of `awaitAdmission`. Ignored unless one is awaited
+    /// (the connection may have closed or timed out meanwhile).
+    public mutating func admissionDecided(_ answer: PeerAdmissionAnswer) -> Action {
+        guard case .awaitingAdmission(let hello) = state else { return .none }
+        switch answer {
+        case .accept(let accepted):
+            let session = PeerSession(
+                protocolVersion: accepted.protocolVersion, features: accepted.connectionFeatures, peerNodeID: hello.nodeID,
+                peerSoftwareVersion: hello.build.softwareVersion, peerHello: hello)
+            state = .established(session)
+            return .establish(session, reply: accepted.frame())
+        case .refuse(let refusal):
+            state = .refused
+            return .close(.refusedPeer(refusal), finalFrame: HelloRefused(refusal).frame())
+        }
+    }
+
     // MARK: - Handshake
 
-    private mutating func helloReceived(_ frame: PeerFrame, policy: HandshakePolicy) -> Action {
+    /// `policy` nil: the owner decides (`Side.admitting`).
+    private mutating func helloReceived(_ frame: PeerFrame, policy: HandshakePolicy?) -> Action {
         // A peer that gives up before its Hello (say, on its own handshake timeout) says why in
         // an Error frame; answering it would only add noise.
         if frame.messageType == .error, let error = try? ErrorFrame(decoding: frame, limits: limits) {
@@ -112,6 +143,10 @@ public struct PeerHandshakeStateMachine {
             state = .refused
             let refusal = HandshakeRefusal.malformed(detail: error.description)
             return .close(.refusedPeer(refusal), finalFrame: HelloRefused(refusal).frame())
+        }
+        guard let policy else {
+            state = .awaitingAdmission(hello)
+            return .awaitAdmission(hello)
         }
         let (decision, reply) = policy.answer(hello)
         switch decision {

@@ -9,6 +9,15 @@ public enum PeerInboundMessage: Sendable, Hashable {
     case replicationBatch(ReplicationBatch)
     case replicationAck(ReplicationAck)
     case transferBatch(TransferBatch)
+    case replicaHello(ReplicaHello)
+    case transferCountsNow(TransferCountsNow)
+    case transferOrder(TransferOrderMessage)
+    case dropVnode(DropVnode)
+    case epochAcknowledged(EpochAcknowledged)
+    case transferCompleted(TransferCompleted)
+    case transferFailed(TransferFailed)
+    case ctlRequest(CtlRequest)
+    case ctlReply(CtlReply)
 
     /// Nil for a message type this release does not know (and for handshake types, which the
     /// caller handles before asking).
@@ -22,6 +31,15 @@ public enum PeerInboundMessage: Sendable, Hashable {
         case .replicationBatch: return .replicationBatch(try ReplicationBatch(decoding: frame, limits: limits))
         case .replicationAck: return .replicationAck(try ReplicationAck(decoding: frame, limits: limits))
         case .transferBatch: return .transferBatch(try TransferBatch(decoding: frame, limits: limits))
+        case .replicaHello: return .replicaHello(try ReplicaHello(decoding: frame, limits: limits))
+        case .transferCountsNow: return .transferCountsNow(try TransferCountsNow(decoding: frame, limits: limits))
+        case .transferOrder: return .transferOrder(try TransferOrderMessage(decoding: frame, limits: limits))
+        case .dropVnode: return .dropVnode(try DropVnode(decoding: frame, limits: limits))
+        case .epochAcknowledged: return .epochAcknowledged(try EpochAcknowledged(decoding: frame, limits: limits))
+        case .transferCompleted: return .transferCompleted(try TransferCompleted(decoding: frame, limits: limits))
+        case .transferFailed: return .transferFailed(try TransferFailed(decoding: frame, limits: limits))
+        case .ctlRequest: return .ctlRequest(try CtlRequest(decoding: frame, limits: limits))
+        case .ctlReply: return .ctlReply(try CtlReply(decoding: frame, limits: limits))
         default: return nil
         }
     }

@@ -19,8 +19,19 @@ public struct PeerMessageType: Sendable, Hashable, CustomStringConvertible {
     // Replication: 0x0020...0x002F.
     public static let replicationBatch = PeerMessageType(rawValue: 0x0020)
     public static let replicationAck = PeerMessageType(rawValue: 0x0021)
+    public static let replicaHello = PeerMessageType(rawValue: 0x0022)
     // Vnode transfer: 0x0030...0x003F.
     public static let transferBatch = PeerMessageType(rawValue: 0x0030)
+    public static let transferCountsNow = PeerMessageType(rawValue: 0x0031)
+    // Coordinator <-> node: 0x0040...0x004F.
+    public static let transferOrder = PeerMessageType(rawValue: 0x0040)
+    public static let dropVnode = PeerMessageType(rawValue: 0x0041)
+    public static let epochAcknowledged = PeerMessageType(rawValue: 0x0042)
+    public static let transferCompleted = PeerMessageType(rawValue: 0x0043)
+    public static let transferFailed = PeerMessageType(rawValue: 0x0044)
+    // Operator (rondo ctl) <-> coordinator: 0x0050...0x005F.
+    public static let ctlRequest = PeerMessageType(rawValue: 0x0050)
+    public static let ctlReply = PeerMessageType(rawValue: 0x0051)
 
     public var name: String? {
         switch self {
@@ -35,6 +46,15 @@ public struct PeerMessageType: Sendable, Hashable, CustomStringConvertible {
         case .replicationBatch: return "ReplicationBatch"
         case .replicationAck: return "ReplicationAck"
         case .transferBatch: return "TransferBatch"
+        case .replicaHello: return "ReplicaHello"
+        case .transferCountsNow: return "TransferCountsNow"
+        case .transferOrder: return "TransferOrder"
+        case .dropVnode: return "DropVnode"
+        case .epochAcknowledged: return "EpochAcknowledged"
+        case .transferCompleted: return "TransferCompleted"
+        case .transferFailed: return "TransferFailed"
+        case .ctlRequest: return "CtlRequest"
+        case .ctlReply: return "CtlReply"
         default: return nil
         }
     }

@@ -134,7 +134,7 @@ final class PeerHandshakeStateMachineTests: XCTestCase {
 
     func testUnknownMessageTypesFollowTheMustUnderstandFlag() throws {
         var machine = establishedConnector()
-        let later = PeerMessageType(rawValue: 0x0040)
+        let later = PeerMessageType(rawValue: 0x00F0)
         XCTAssertEqual(machine.frameReceived(PeerFrame(messageType: later)), .none)
         guard case .send(let reply) = machine.frameReceived(PeerFrame(messageType: later, flags: .mustUnderstand)) else { return XCTFail() }
         let error = try ErrorFrame(decoding: reply)

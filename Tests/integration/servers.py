@@ -84,3 +84,18 @@ def start_memcached(*extra):
     if os.geteuid() == 0:
         argv += ["-u", "root"]
     return ServerProcess(argv, port)
+
+
+def start_coordinator(state_dir, *extra, log_path=None):
+    port = free_port()
+    argv = [
+        rondo_binary(), "coordinator", "--host", HOST, "--port", str(port), "--state-dir", str(state_dir),
+        "--log-level", "info", *extra,
+    ]
+    return ServerProcess(argv, port, log_path)
+
+
+def run_ctl(port, *args, timeout_s=20):
+    """Runs `rondo ctl --coordinator HOST:PORT ARGS...`; returns the CompletedProcess."""
+    argv = [rondo_binary(), "ctl", *args[:1], "--coordinator", f"{HOST}:{port}", *args[1:]]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s)

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import RondoCoordinator
+import RondoCoordinatorServer
+import RondoCore
+import RondoPeer
+import RondoPeerTransport
+import XCTest
+
+/// A join over real sockets: the coordinator orders transfers from the first member, hears their
+/// completions from the joining one, publishes the table listing both, and has the first member
+/// drop what moved once both acknowledged it. Two fake nodes play the node side.
+final class CoordinatorMigrationTests: XCTestCase {
+    private static let clusterName = "migration-test"
+
+    /// A fake node: acknowledges every table, heartbeats, and reports through `events`.
+    private final class FakeNode: Sendable {
+        let id: NodeID
+        let events = EventLog<PeerClientEvent>()
+        private let client = NIOLockedValueBox<PeerClient?>(nil)
+
+        init(_ name: String) { id = NodeID(name)! }
+
+        func start(port: Int, group: any EventLoopGroup, logger: Logger, onMessage: @escaping @Sendable (PeerInboundMessage) -> Void) {
+            let id = self.id
+            let created = PeerClient(
+                host: "127.0.0.1", port: port, eventLoop: group.next(), logger: logger,
+                hello: {
+                    Hello(
+                        clusterName: CoordinatorMigrationTests.clusterName, nodeID: id, role: .node, build: .current,
+                        advertisedHost: "127.0.0.1", clientPort: 11211, peerPort: 7200)
+                },
+                onEvent: { [self] event in
+                    self.events.append(event)
+                    guard case .message(let message) = event else { return }
+                    if case .routingTableUpdate(let update) = message { self.send(EpochAcknowledged(epoch: update.epoch)) }
+                    onMessage(message)
+                })
+            client.withLockedValue { $0 = created }
+            created.start()
+        }
+
+        func send<Message: PeerMessage>(_ message: Message) {
+            client.withLockedValue { $0 }?.send(message)
+        }
+
+        func close() async throws {
+            try await client.withLockedValue { $0 }?.close().get()
+        }
+    }
+
+    func testJoinMovesVnodesThroughOrdersCompletionsAndDrops() async throws {
+        let directory = NSTemporaryDirectory() + "rondo-migration-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var logger = Logger(label: "migration-test")
+        logger.logLevel = .critical
+
+        let server = CoordinatorServer(
+            configuration: CoordinatorServerConfiguration(
+                host: "127.0.0.1", port: 0, stateDirectory: directory, clusterName: Self.clusterName, replicaCount: 1,
+                vnodeCount: try VnodeCount(16), coordinator: CoordinatorConfiguration(localNodeID: NodeID("coordinator")!)),
+            logger: logger)
+        let serverTask = Task { try await server.run() }
+        let port = try await server.boundAddress().port!
+
+        let first = FakeNode("node-a")
+        let second = FakeNode("node-b")
+        let ordered = EventLog<TransferOrderMessage>()
+        let dropped = EventLog<Int>()
+        first.start(port: port, group: group, logger: logger) { message in
+            switch message {
+            case .transferOrder(let order):
+                // The copy "happens": the target reports it done.
+                ordered.append(order)
+                second.send(TransferCompleted(vnode: order.vnode, sequence: 0, bytes: 100))
+            case .dropVnode(let drop):
+                dropped.append(drop.vnode)
+            default:
+                break
+            }
+        }
+        second.start(port: port, group: group, logger: logger) { _ in }
+        let heartbeats = Task {
+            var sequence: UInt64 = 0
+            while !Task.isCancelled {
+                sequence += 1
+                first.send(Heartbeat(sequence: sequence))
+                second.send(Heartbeat(sequence: sequence))
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+
+        _ = try await first.events.first { if case .connected = $0 { return true } else { return nil } }
+        _ = try await second.events.first { if case .connected = $0 { return true } else { return nil } }
+        let ctl = { (command: CtlRequest.Command) in
+            try await CtlClient.request(command, host: "127.0.0.1", port: port, clusterName: Self.clusterName, timeout: .seconds(5), logger: logger)
+        }
+        let joinedFirst = try await ctl(.join(first.id))
+        XCTAssertTrue(joinedFirst.ok, joinedFirst.text)
+        _ = try await first.events.first { if case .message(.routingTableUpdate) = $0 { return true } else { return nil } }
+        let joinedSecond = try await ctl(.join(second.id))
+        XCTAssertTrue(joinedSecond.ok, joinedSecond.text)
+
+        // The table that lists both members reaches the new one once its copies are complete.
+        let both = try await second.events.first(within: 10) { event -> RoutingTableUpdate? in
+            guard case .message(.routingTableUpdate(let update)) = event, update.directory.count == 2 else { return nil }
+            return update
+        }
+        XCTAssertEqual(Set(both.directory.map(\.nodeID)), [first.id, second.id])
+        let orders = ordered.all
+        XCTAssertFalse(orders.isEmpty)
+        for order in orders {
+            XCTAssertEqual(order.source, first.id)
+            XCTAssertEqual(order.target, second.id)
+        }
+        // Once both acknowledged that table, the first member drops what moved.
+        _ = try await dropped.first(within: 10) { _ in true }
+        XCTAssertTrue(Set(dropped.all).isSubset(of: Set(orders.map(\.vnode))))
+
+        let status = try await ctl(.status)
+        XCTAssertTrue(status.ok)
+        XCTAssertTrue(status.json.contains("\"transfersCompleted\":\(orders.count)"), status.json)
+
+        heartbeats.cancel()
+        try await first.close()
+        try await second.close()
+        serverTask.cancel()
+        try await serverTask.value
+        try await group.shutdownGracefully()
+    }
+}

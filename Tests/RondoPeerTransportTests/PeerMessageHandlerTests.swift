@@ -1,0 +1,86 @@
+import NIOCore
+import NIOEmbedded
+import RondoCore
+import RondoPeer
+import RondoPeerTransport
+import XCTest
+
+/// The typed handler through `EmbeddedChannel`: established sessions, typed messages, and a
+/// malformed frame that closes the connection with its reason.
+final class PeerMessageHandlerTests: XCTestCase {
+    private typealias T = TransportTestSupport
+
+    private func acceptingChannel(_ events: EventLog<PeerChannelEvent>) throws -> (EmbeddedChannel, PeerConnection) {
+        let channel = EmbeddedChannel()
+        let connection = try PeerPipeline.configure(
+            channel, side: .accepting(T.policy()), logger: T.logger, onEvent: { _, event in events.append(event) })
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return (channel, connection)
+    }
+
+    private func bytes(_ messages: [any PeerMessage]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        for message in messages { message.encode(into: &buffer) }
+        return buffer
+    }
+
+    func testTypedMessagesReachTheOwnerAfterTheHandshake() throws {
+        let events = EventLog<PeerChannelEvent>()
+        let (channel, connection) = try acceptingChannel(events)
+        try channel.writeInbound(bytes([T.hello("node-7"), EpochAcknowledged(epoch: 4), TransferFailed(vnode: 2, reason: "gone")]))
+        let kinds = events.all.map { event -> String in
+            switch event {
+            case .established(let session): return "established \(session.peerNodeID)"
+            case .message(.epochAcknowledged(let ack)): return "ack \(ack.epoch)"
+            case .message(.transferFailed(let failed)): return "failed \(failed.vnode)"
+            default: return "other \(event)"
+            }
+        }
+        XCTAssertEqual(kinds, ["established node-7", "ack 4", "failed 2"])
+        XCTAssertNotNil(connection.session)
+        var reply = try XCTUnwrap(channel.readOutbound(as: ByteBuffer.self))
+        var decoder = PeerFrameDecoder()
+        XCTAssertEqual(try decoder.decode(buffer: &reply)?.messageType, .helloAccepted)
+        connection.send(DropVnode(vnode: 9))
+        var sent = try XCTUnwrap(channel.readOutbound(as: ByteBuffer.self))
+        XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 9))
+        _ = try? channel.finish()
+    }
+
+    func testUnknownOptionalTypesAreSkipped() throws {
+        let events = EventLog<PeerChannelEvent>()
+        let (channel, _) = try acceptingChannel(events)
+        var buffer = bytes([T.hello("node-7")])
+        PeerFrame(messageType: PeerMessageType(rawValue: 0x7FF0), flags: [], fields: []).write(into: &buffer)
+        EpochAcknowledged(epoch: 1).encode(into: &buffer)
+        try channel.writeInbound(buffer)
+        XCTAssertTrue(channel.isActive)
+        XCTAssertEqual(events.count { if case .message = $0 { return true } else { return false } }, 1)
+        _ = try? channel.finish()
+    }
+
+    func testMalformedFrameClosesWithItsReason() throws {
+        let events = EventLog<PeerChannelEvent>()
+        let (channel, _) = try acceptingChannel(events)
+        var bad = TransferCompleted(vnode: 1, sequence: 1, bytes: 1).frame()
+        bad.fields.removeAll { $0.tag == TransferCompleted.Tag.sequence }
+        var buffer = bytes([T.hello("node-7")])
+        bad.write(into: &buffer)
+        _ = try? channel.writeInbound(buffer)
+        XCTAssertFalse(channel.isActive, "a malformed frame closes the connection")
+        guard case .closed(.protocolClose(.protocolError(.missingField(.transferCompleted, TransferCompleted.Tag.sequence))))? = events.all.last else {
+            return XCTFail("expected the close reason, got \(events.all)")
+        }
+        XCTAssertEqual(events.count { if case .message = $0 { return true } else { return false } }, 0)
+    }
+
+    func testGarbageBeforeTheHandshakeClosesWithoutACrash() throws {
+        let events = EventLog<PeerChannelEvent>()
+        let (channel, _) = try acceptingChannel(events)
+        _ = try? channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 1, 9, 9, 9]))
+        XCTAssertFalse(channel.isActive)
+        guard case .closed(.protocolClose(.protocolError(.frameLengthTooSmall)))? = events.all.last else {
+            return XCTFail("expected a framing error, got \(events.all)")
+        }
+    }
+}
