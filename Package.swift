@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RondoCluster", targets: ["RondoCluster"]),
         .library(name: "RondoCoordinator", targets: ["RondoCoordinator"]),
         .library(name: "RondoSimulation", targets: ["RondoSimulation"]),
+        .library(name: "RondoGateway", targets: ["RondoGateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -74,6 +75,13 @@ let package = Package(
             name: "RondoEngine",
             dependencies: [
                 "RondoCore", "RondoProtocol", "RondoStorage", "RondoCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RondoGateway",
+            dependencies: [
+                "RondoCore", "RondoProtocol", "RondoEngine", "RondoStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -166,6 +174,14 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoGatewayTests",
+            dependencies: [
+                "RondoGateway", "RondoEngine", "RondoProtocol", "RondoStorage", "RondoCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(
