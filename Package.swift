@@ -179,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "RondoGatewayTests",
             dependencies: [
-                "RondoGateway", "RondoEngine", "RondoProtocol", "RondoStorage", "RondoCore",
+                "RondoGateway", "RondoEngine", "RondoProtocol", "RondoStorage", "RondoCore", "RondoBench",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
