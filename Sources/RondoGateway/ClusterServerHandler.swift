@@ -12,7 +12,8 @@ import RondoProtocol
 /// of a read burst into one write, stops reading while the channel is not writable, closes on
 /// `quit` and on fatal input, and on `ChannelShouldQuiesceEvent` answers what it received and
 /// closes. In addition it stops decoding and reading while `maxWaitingReplies` replies are
-/// outstanding, and `quit`/quiesce wait for the outstanding replies before closing.
+/// outstanding or `queuedReplyBytesMax` bytes of ready replies wait behind them, and `quit` and
+/// quiesce wait for the outstanding replies before closing.
 public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public typealias InboundIn = ByteBuffer
     public typealias OutboundIn = ByteBuffer
@@ -20,6 +21,9 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
 
     /// Outstanding (forwarded or replicating) replies per connection before reading stops.
     public static let defaultMaxWaitingReplies = 256
+    /// Ready replies held back behind an outstanding one before reading stops: local reads keep
+    /// being answered while a forward is slow, and this bounds what they may pile up.
+    public static let queuedReplyBytesMax = 1 << 20
 
     private enum State {
         case open
@@ -123,7 +127,11 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
 
     private func mayRead(context: ChannelHandlerContext) -> Bool {
         guard case .open = state else { return false }
-        return context.channel.isWritable && replies.waitingCount < maxWaitingReplies
+        return context.channel.isWritable && hasRoomForReplies
+    }
+
+    private var hasRoomForReplies: Bool {
+        replies.waitingCount < maxWaitingReplies && replies.queuedBytes < Self.queuedReplyBytesMax
     }
 
     private func resumeReadingIfPossible(context: ChannelHandlerContext) {
@@ -136,7 +144,7 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
     /// Decodes and dispatches requests until the bytes run out, too many replies are outstanding,
     /// or the connection stops taking requests (`quit`, fatal input).
     private func decodeAndDispatch(context: ChannelHandlerContext) {
-        while case .open = state, replies.waitingCount < maxWaitingReplies {
+        while case .open = state, hasRoomForReplies {
             let request: MemcachedRequest?
             do {
                 request = try decoder.decode(buffer: &inbound)

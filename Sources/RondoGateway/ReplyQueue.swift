@@ -16,6 +16,8 @@ struct ReplyQueue {
     private var firstSequence: UInt64 = 0
     /// Slots still waiting for their reply: what back-pressure counts.
     private(set) var waitingCount = 0
+    /// Bytes of the ready slots: replies held back behind a waiting one, also bounded.
+    private(set) var queuedBytes = 0
 
     var isEmpty: Bool { slots.isEmpty }
 
@@ -24,12 +26,15 @@ struct ReplyQueue {
         if let lastIndex = slots.indices.last, case .ready(var tail) = slots[lastIndex] {
             // Leave a placeholder while the buffer is out, so the write does not copy its storage.
             slots[lastIndex] = .waiting
+            let before = tail.readableBytes
             write(&tail)
+            queuedBytes += tail.readableBytes - before
             slots[lastIndex] = .ready(tail)
             return
         }
         var bytes = ByteBuffer()
         write(&bytes)
+        queuedBytes += bytes.readableBytes
         slots.append(.ready(bytes))
     }
 
@@ -47,11 +52,13 @@ struct ReplyQueue {
         guard case .waiting = slots[index] else { return }
         slots[index] = .ready(bytes)
         waitingCount -= 1
+        queuedBytes += bytes.readableBytes
     }
 
     /// Moves the ready slots at the head into `out`, stopping at the first waiting slot.
     mutating func popReady(into out: inout ByteBuffer) {
         while let first = slots.first, case .ready(var bytes) = first {
+            queuedBytes -= bytes.readableBytes
             out.writeBuffer(&bytes)
             slots.removeFirst()
             firstSequence += 1

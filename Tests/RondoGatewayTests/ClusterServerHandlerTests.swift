@@ -200,6 +200,26 @@ final class ClusterServerHandlerTests: XCTestCase {
         _ = try h.channel.finish()
     }
 
+    func testRepliesQueuedBehindASlowForwardAreBounded() throws {
+        let h = try GatewayHarness()
+        h.router.routes["r"] = remote("n1")
+        let big = String(repeating: "v", count: 100_000)
+        h.storeLocally("big", big)
+        h.channel.read()
+        try h.send("get r\r\n" + String(repeating: "get big\r\n", count: 20))
+        // Local reads go on behind the forward until about 1 MiB of replies waits; then
+        // decoding and reading stop.
+        XCTAssertEqual(try h.stat("cmd_get"), "11")
+        h.channel.read()
+        XCTAssertEqual(h.readCounter.reads, 1)
+        h.router.forwards[0].promise.succeed(ByteBuffer(string: "END\r\n"))
+        let output = try h.written()
+        XCTAssertEqual(output.components(separatedBy: "VALUE big 0 100000\r\n").count - 1, 20)
+        XCTAssertTrue(output.hasPrefix("END\r\nVALUE big"))
+        XCTAssertEqual(h.readCounter.reads, 2)
+        _ = try h.channel.finish()
+    }
+
     func testQuitWaitsForOutstandingRepliesThenCloses() throws {
         let h = try GatewayHarness()
         h.router.routes["r"] = remote("n1")
@@ -242,6 +262,15 @@ extension GatewayHarness {
         var out = ByteBuffer()
         while let request = try decoder.decode(buffer: &buffer) { _ = engine.execute(request, into: &out) }
         return String(buffer: out)
+    }
+
+    /// One general `stats` value of the local engine.
+    func stat(_ name: String) throws -> String? {
+        for line in try engineReply("stats\r\n").split(separator: "\r\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 3, parts[1] == name { return String(parts[2]) }
+        }
+        return nil
     }
 }
 
