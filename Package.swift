@@ -182,6 +182,7 @@ let package = Package(
                 "RondoGateway", "RondoEngine", "RondoProtocol", "RondoStorage", "RondoCore", "RondoBench",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
