@@ -41,6 +41,8 @@ extension ClusterServerHandler {
                 }
             }
         case .quit:
+            // Nothing after `quit` runs, as in memcached.
+            discardUndecodedInput()
             beginDraining(context: context)
         case .version, .verbosity, .cacheMemoryLimit, .stats, .metaNoOp, .error:
             executeLocally(request, context: context)

@@ -27,7 +27,9 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
 
     private enum State {
         case open
-        /// `quit` or quiesce: nothing more is decoded; close once every reply is written.
+        /// `quit`, fatal input or quiesce: nothing more is read; what is already buffered is still
+        /// decoded (empty after `quit` and fatal input), and the connection closes once every reply
+        /// is written.
         case draining
         /// The close is under way or done: completions are dropped.
         case closed
@@ -112,8 +114,8 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            // Every complete request received so far has been dispatched (or is held back by
-            // back-pressure and is dispatched as replies free up); answer those, then close.
+            // Every complete request received so far is answered — those held back by
+            // back-pressure are decoded as replies leave — then the connection closes.
             if case .open = state {
                 decodeAndDispatch(context: context)
                 beginDraining(context: context)
@@ -142,16 +144,16 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     /// Decodes and dispatches requests until the bytes run out, too many replies are outstanding,
-    /// or the connection stops taking requests (`quit`, fatal input).
+    /// or the connection closes.
     private func decodeAndDispatch(context: ChannelHandlerContext) {
-        while case .open = state, hasRoomForReplies {
+        while state != .closed, hasRoomForReplies {
             let request: MemcachedRequest?
             do {
                 request = try decoder.decode(buffer: &inbound)
             } catch {
                 // Fatal input (an endless line): memcached closes without a reply. Replies to the
                 // requests before it are still sent once they are complete.
-                inbound.clear()
+                discardUndecodedInput()
                 beginDraining(context: context)
                 return
             }
@@ -204,15 +206,17 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
         replies.fulfil(sequence, with: reply)
         prepareOutput()
         replies.popReady(into: &output)
-        if case .open = state {
-            decodeAndDispatch(context: context)
-        }
+        decodeAndDispatch(context: context)
         flushPending(context: context)
         if case .draining = state {
             closeIfDrained(context: context)
         } else {
             resumeReadingIfPossible(context: context)
         }
+    }
+
+    func discardUndecodedInput() {
+        inbound.clear()
     }
 
     func beginDraining(context: ChannelHandlerContext) {

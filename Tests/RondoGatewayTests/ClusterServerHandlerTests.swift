@@ -244,6 +244,30 @@ final class ClusterServerHandlerTests: XCTestCase {
         XCTAssertFalse(h.channel.isActive)
     }
 
+    func testQuiesceAnswersRequestsHeldBackByBackPressure() throws {
+        let h = try GatewayHarness(maxWaitingReplies: 1)
+        h.router.routes["r"] = remote("n1")
+        try h.send("get r\r\nget r\r\nversion\r\n")
+        h.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        XCTAssertEqual(h.router.forwards.count, 1)
+        h.router.forwards[0].promise.succeed(ByteBuffer(string: "END\r\n"))
+        XCTAssertEqual(h.router.forwards.count, 2)
+        XCTAssertTrue(h.channel.isActive)
+        h.router.forwards[1].promise.succeed(ByteBuffer(string: "VALUE r 0 1\r\n1\r\nEND\r\n"))
+        XCTAssertEqual(try h.written(), "END\r\nVALUE r 0 1\r\n1\r\nEND\r\nVERSION \(h.engine.settings.version)\r\n")
+        XCTAssertFalse(h.channel.isActive)
+    }
+
+    func testQuitDiscardsWhatFollowsEvenWhenHeldBack() throws {
+        let h = try GatewayHarness(maxWaitingReplies: 1)
+        h.router.routes["r"] = remote("n1")
+        try h.send("get r\r\nquit\r\nget r\r\n")
+        h.router.forwards[0].promise.succeed(ByteBuffer(string: "END\r\n"))
+        XCTAssertEqual(h.router.forwards.count, 1)
+        XCTAssertEqual(try h.written(), "END\r\n")
+        XCTAssertFalse(h.channel.isActive)
+    }
+
     func testLateCompletionAfterCloseIsDropped() throws {
         let h = try GatewayHarness()
         h.router.routes["r"] = remote("n1")
