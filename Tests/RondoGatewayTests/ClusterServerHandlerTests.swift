@@ -79,6 +79,24 @@ final class ClusterServerHandlerTests: XCTestCase {
         _ = try h.channel.finish()
     }
 
+    func testGatAcrossOwnersTouchesLocalKeysThroughTheRuntime() throws {
+        let h = try GatewayHarness()
+        h.storeLocally("a", "A")
+        h.router.routes["b"] = remote("n1")
+        try h.send("gats 100 a b\r\n")
+        XCTAssertEqual(h.router.routeCalls.map(\.isWrite), [true, true, true, true])
+        // The local part is a write (it changes the TTL): it goes to the runtime, not the engine.
+        XCTAssertEqual(h.router.localWrites.map(\.request), [try decodeOne("gats 100 a\r\n")])
+        XCTAssertEqual(h.router.forwards.map(\.request), ["gats 100 b\r\n"])
+        h.router.forwards[0].promise.succeed(ByteBuffer(string: "VALUE b 0 1 9\r\nB\r\nEND\r\n"))
+        let local = h.router.localWrites[0]
+        local.promise.succeed(local.reply)
+        let localA = try XCTUnwrap(String(buffer: local.reply).components(separatedBy: "END\r\n").first)
+        XCTAssertTrue(localA.hasPrefix("VALUE a 0 1 "), localA)
+        XCTAssertEqual(try h.written(), localA + "VALUE b 0 1 9\r\nB\r\nEND\r\n")
+        _ = try h.channel.finish()
+    }
+
     func testMultiGetWithOneRouteIsRelayedUnchanged() throws {
         let h = try GatewayHarness()
         h.router.routes["x"] = remote("n1")
