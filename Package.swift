@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "RondoSimulation", targets: ["RondoSimulation"]),
         .library(name: "RondoPeerTransport", targets: ["RondoPeerTransport"]),
         .library(name: "RondoCoordinatorServer", targets: ["RondoCoordinatorServer"]),
+        .library(name: "RondoGateway", targets: ["RondoGateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -76,6 +77,13 @@ let package = Package(
             name: "RondoEngine",
             dependencies: [
                 "RondoCore", "RondoProtocol", "RondoStorage", "RondoCompression",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RondoGateway",
+            dependencies: [
+                "RondoCore", "RondoProtocol", "RondoEngine", "RondoStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -210,6 +218,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoGatewayTests",
+            dependencies: [
+                "RondoGateway", "RondoEngine", "RondoProtocol", "RondoStorage", "RondoCore", "RondoBench",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

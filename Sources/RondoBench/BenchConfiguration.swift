@@ -19,6 +19,9 @@ public struct BenchConfiguration: Equatable, Sendable {
     public var prefill: Bool
     public var requestTimeoutMilliseconds: Int
     public var eventLoopThreads: Int
+    /// Fetch the routing table from the first server (`rondo_routing`), connect to every node of
+    /// it, and send each key to its vnode's primary.
+    public var routingAware: Bool
 
     public init(
         servers: [ServerAddress],
@@ -35,7 +38,8 @@ public struct BenchConfiguration: Equatable, Sendable {
         targetOpsPerSecond: Double? = nil,
         prefill: Bool = false,
         requestTimeoutMilliseconds: Int = 1_000,
-        eventLoopThreads: Int = 2
+        eventLoopThreads: Int = 2,
+        routingAware: Bool = false
     ) {
         self.servers = servers
         self.connections = connections
@@ -52,6 +56,7 @@ public struct BenchConfiguration: Equatable, Sendable {
         self.prefill = prefill
         self.requestTimeoutMilliseconds = requestTimeoutMilliseconds
         self.eventLoopThreads = eventLoopThreads
+        self.routingAware = routingAware
     }
 }
 

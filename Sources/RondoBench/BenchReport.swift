@@ -16,6 +16,7 @@ public struct BenchReport: Sendable, Codable {
         public var prefill: Bool
         public var timeoutMilliseconds: Int
         public var threads: Int
+        public var routingAware: Bool
 
         public init(_ configuration: BenchConfiguration) {
             servers = configuration.servers.map(\.description)
@@ -35,6 +36,7 @@ public struct BenchReport: Sendable, Codable {
             prefill = configuration.prefill
             timeoutMilliseconds = configuration.requestTimeoutMilliseconds
             threads = configuration.eventLoopThreads
+            routingAware = configuration.routingAware
         }
     }
 

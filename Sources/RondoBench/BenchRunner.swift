@@ -26,13 +26,31 @@ public struct BenchRunner: Sendable {
         }
     }
 
+    /// What a routing-aware run knows of the cluster: the shared table and when it was fetched.
+    private final class Routing: Sendable {
+        let table: RoutingTableBox
+        /// The member each connection index talks to, `members[index % members.count]`.
+        let members: [String]
+        let servers: [ServerAddress]
+
+        init(_ snapshot: RoutingTableSnapshot) {
+            table = RoutingTableBox(snapshot)
+            members = snapshot.nodes.map(\.memberID)
+            servers = snapshot.nodes.map(\.address)
+        }
+    }
+
     private func run(on group: MultiThreadedEventLoopGroup) async throws -> BenchReport {
         let recorders = try await makeRecorders(group)
-        let connections = try await makeConnections(recorders)
+        var routing: Routing?
+        if configuration.routingAware {
+            routing = Routing(try await RoutingTableFetcher.fetch(from: configuration.servers[0], group: group))
+        }
+        let connections = try await makeConnections(recorders, servers: routing?.servers ?? configuration.servers)
         do {
             try await connectAll(connections)
             let prefillProblems = configuration.prefill ? try await prefill(connections, recorders) : nil
-            let timeline = try await measure(connections, recorders)
+            let timeline = try await measure(connections, recorders, routing: routing, group: group)
             try await closeAll(connections)
             return BenchReport(
                 setup: BenchReport.Setup(configuration),
@@ -74,7 +92,7 @@ public struct BenchRunner: Sendable {
     }
 
     /// Connection `i` goes to server `i mod servers` on loop `i mod loops`: both spread evenly.
-    private func makeConnections(_ recorders: [LoopRecorderHandle]) async throws -> [ConnectionHandle] {
+    private func makeConnections(_ recorders: [LoopRecorderHandle], servers: [ServerAddress]) async throws -> [ConnectionHandle] {
         let settings = BenchConnectionSettings(
             pipelineDepth: configuration.pipelineDepth,
             requestTimeout: .milliseconds(Int64(configuration.requestTimeoutMilliseconds)),
@@ -86,7 +104,7 @@ public struct BenchRunner: Sendable {
         handles.reserveCapacity(configuration.connections)
         for index in 0..<configuration.connections {
             let loop = recorders[index % recorders.count]
-            let server = configuration.servers[index % configuration.servers.count]
+            let server = servers[index % servers.count]
             let eventLoop = loop.eventLoop
             let connection = try await eventLoop.submit {
                 NIOLoopBound(
@@ -136,10 +154,13 @@ public struct BenchRunner: Sendable {
         return problems
     }
 
-    private func measure(_ connections: [ConnectionHandle], _ recorders: [LoopRecorderHandle]) async throws -> TimelineAggregator {
+    private func measure(
+        _ connections: [ConnectionHandle], _ recorders: [LoopRecorderHandle], routing: Routing?,
+        group: MultiThreadedEventLoopGroup
+    ) async throws -> TimelineAggregator {
         let start = NIODeadline.now()
         for (index, handle) in connections.enumerated() {
-            let source = MixedWorkload(
+            let mixed = MixedWorkload(
                 getRatio: configuration.getRatio,
                 sampler: KeySampler(keyCount: configuration.keyCount, distribution: configuration.keyDistribution),
                 seed: Self.connectionSeed(configuration.seed, index: index)
@@ -148,8 +169,16 @@ public struct BenchRunner: Sendable {
                 SendSchedule.openLoop(start: start, totalOpsPerSecond: $0, connectionIndex: index, connectionCount: connections.count)
             } ?? .closedLoop
             // The phase future only completes at stop(); nobody needs to wait on it.
-            _ = handle.onLoop { $0.start(source: source, schedule: schedule) }
+            if let routing {
+                let source = RoutedWorkload(
+                    workload: mixed, table: routing.table, memberID: routing.members[index % routing.members.count],
+                    keyPrefix: configuration.keyPrefix)
+                _ = handle.onLoop { $0.start(source: source, schedule: schedule) }
+            } else {
+                _ = handle.onLoop { $0.start(source: mixed, schedule: schedule) }
+            }
         }
+        var lastFetch = NIODeadline.now()
         let measuredStart = start + Self.timeAmount(seconds: configuration.warmupSeconds)
         if configuration.warmupSeconds > 0 {
             try await Self.sleep(until: measuredStart)
@@ -170,6 +199,11 @@ public struct BenchRunner: Sendable {
             }
             let now = NIODeadline.now()
             timeline.append(snapshots, intervalSeconds: Double((now - intervalStart).nanoseconds) / 1e9)
+            // A SERVER_ERROR may mean the table moved on: refetch, at most once a second.
+            if let routing, snapshots.contains(where: { $0.errors.serverError > 0 }), now - lastFetch >= .seconds(1) {
+                lastFetch = now
+                await refetch(routing, group: group)
+            }
             intervalStart = now
             tick += 1
         }
@@ -180,6 +214,15 @@ public struct BenchRunner: Sendable {
             }.get()
         }
         return timeline
+    }
+
+    private func refetch(_ routing: Routing, group: MultiThreadedEventLoopGroup) async {
+        do {
+            let snapshot = try await RoutingTableFetcher.fetch(from: configuration.servers[0], group: group, timeout: .seconds(1))
+            if snapshot.epoch != routing.table.snapshot.epoch { routing.table.replace(with: snapshot) }
+        } catch {
+            reportProblem("rondo bench: refetching the routing table failed: \(error)")
+        }
     }
 
     private func closeAll(_ connections: [ConnectionHandle]) async throws {

@@ -48,6 +48,10 @@ public final class CommandEngine: Sendable {
             executeStats(group, into: &out)
         case .quit:
             return .close
+        case .routingTable:
+            // Only a cluster node has a routing table (`ClusterServerHandler` answers it); a
+            // standalone node behaves like memcached, which does not know the command.
+            out.writeLine(RequestError.unknownCommand.replyLine)
         case .metaGet(let meta):
             executeMetaGet(meta, into: &out)
         case .metaSet(let meta, let value):

@@ -17,6 +17,9 @@ public enum MemcachedRequest: Sendable, Equatable {
     case cacheMemoryLimit(megabytes: UInt64, noreply: Bool)
     case stats(StatsGroup)
     case quit
+    /// `rondo_routing`: a cluster node's routing table for routing-aware clients. A standalone node
+    /// answers `ERROR`, as memcached does for a command it does not know (see docs/protocol.md).
+    case routingTable
     case metaGet(MetaRequest)
     case metaSet(MetaRequest, value: ByteBuffer)
     case metaDelete(MetaRequest)

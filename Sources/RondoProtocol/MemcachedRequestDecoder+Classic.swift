@@ -30,6 +30,7 @@ extension MemcachedRequestDecoder {
         if command.readableBytesEqual("stats") { return parseStats(tokens: tokens) }
         if command.readableBytesEqual("quit") { return .quit }
         if command.readableBytesEqual("cache_memlimit") { return parseCacheMemoryLimit(tokens: tokens, count: count) }
+        if command.readableBytesEqual("rondo_routing") && count == 1 { return .routingTable }
         return .error(.unknownCommand, noreply: false)
     }
 

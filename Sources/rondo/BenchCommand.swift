@@ -67,6 +67,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads of the load generator (default: one per core, at most one per connection).")
     var threads: Int?
 
+    @Flag(
+        name: .customLong("routing-aware"),
+        help: "Fetch a Rondo cluster's routing table from the first --servers entry, connect to every node of it and send each key straight to its vnode's primary.")
+    var routingAware: Bool = false
+
     enum KeyDistributionName: String, ExpressibleByArgument, CaseIterable {
         case uniform
         case zipf
@@ -89,7 +94,8 @@ struct BenchCommand: AsyncParsableCommand {
                 targetOpsPerSecond: rate,
                 prefill: prefill,
                 requestTimeoutMilliseconds: timeoutMs,
-                eventLoopThreads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, connections))
+                eventLoopThreads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, connections)),
+                routingAware: routingAware
             )
         }
     }
@@ -110,6 +116,9 @@ struct BenchCommand: AsyncParsableCommand {
         do {
             report = try await runner.run()
         } catch let error as BenchError {
+            Self.printError("rondo bench: \(error)")
+            throw ExitCode.failure
+        } catch let error as RoutingTableError {
             Self.printError("rondo bench: \(error)")
             throw ExitCode.failure
         }

@@ -13,6 +13,13 @@ final class AdministrativeCommandTests: XCTestCase {
         XCTAssertEqual(try h.stat("limit_maxbytes"), String(9 << 20))
     }
 
+    /// The routing-table command is a cluster node's; a standalone node answers like memcached,
+    /// which does not know it.
+    func testRoutingTableCommandIsUnknownOnAStandaloneNode() throws {
+        let h = EngineHarness()
+        XCTAssertEqual(try h.run("rondo_routing\r\nrondo_routing now\r\n"), "ERROR\r\nERROR\r\n")
+    }
+
     func testLoweredLimitRefusesWritesWithoutEviction() throws {
         let h = EngineHarness(memoryLimitBytes: 64 << 20, eviction: .none)
         let value = String(repeating: "v", count: 500_000)

@@ -68,6 +68,8 @@ final class ClassicCommandDecodingTests: XCTestCase {
         XCTAssertEqual(try decodeOne("stats reset\r\n"), .stats(.reset))
         XCTAssertEqual(try decodeOne("stats foo\r\n"), .error(.unknownCommand, noreply: false))
         XCTAssertEqual(try decodeOne("quit\r\n"), .quit)
+        XCTAssertEqual(try decodeOne("rondo_routing\r\n"), .routingTable)
+        XCTAssertEqual(try decodeOne("rondo_routing x\r\n"), .error(.unknownCommand, noreply: false))
     }
 
     func testUnknownAndUpperCaseCommandsAreErrors() throws {
