@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "RondoCoordinatorServer",
             dependencies: [
-                "RondoCore", "RondoRing", "RondoPeer", "RondoCoordinator", "RondoPeerTransport",
+                "RondoCore", "RondoRing", "RondoPeer", "RondoCoordinator", "RondoPeerTransport", "RondoServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

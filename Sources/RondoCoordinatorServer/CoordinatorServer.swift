@@ -4,6 +4,7 @@ import NIOPosix
 import RondoCoordinator
 import RondoPeer
 import RondoPeerTransport
+import RondoServer
 import ServiceLifecycle
 
 /// `rondo coordinator` as a swift-service-lifecycle `Service`: loads the state file (a corrupt
@@ -14,7 +15,7 @@ public final class CoordinatorServer: Service, Sendable {
     private let configuration: CoordinatorServerConfiguration
     private let logger: Logger
     private let clock: @Sendable () -> Int64
-    private let bound = BoundAddress()
+    private let bound = ListeningAddress()
 
     /// `clock`: milliseconds on a monotonic clock (the default); tests may inject their own.
     public init(

@@ -1,9 +1,10 @@
 import NIOCore
 import Synchronization
 
-/// The address the server ends up listening on, for callers that bind port 0. Independent of the
-/// server's event loops, so it can still be read after a failed bind shut them down.
-final class ListeningAddress: Sendable {
+/// The address a server ends up listening on, for callers that bind port 0. Independent of the
+/// server's event loops, so it can still be read after a failed bind shut them down. Shared by
+/// every listening service (`NodeServer`, the coordinator's server).
+public final class ListeningAddress: Sendable {
     private enum State {
         case pending([CheckedContinuation<SocketAddress, any Error>])
         case bound(SocketAddress)
@@ -12,8 +13,10 @@ final class ListeningAddress: Sendable {
 
     private let state = Mutex(State.pending([]))
 
-    func succeed(_ address: SocketAddress) { complete(.success(address)) }
-    func fail(_ error: any Error) { complete(.failure(error)) }
+    public init() {}
+
+    public func succeed(_ address: SocketAddress) { complete(.success(address)) }
+    public func fail(_ error: any Error) { complete(.failure(error)) }
 
     private func complete(_ result: Result<SocketAddress, any Error>) {
         let waiting: [CheckedContinuation<SocketAddress, any Error>] = state.withLock { state in
@@ -27,7 +30,7 @@ final class ListeningAddress: Sendable {
         for continuation in waiting { continuation.resume(with: result) }
     }
 
-    func value() async throws -> SocketAddress {
+    public func value() async throws -> SocketAddress {
         try await withCheckedThrowingContinuation { continuation in
             let result: Result<SocketAddress, any Error>? = state.withLock { state in
                 switch state {
