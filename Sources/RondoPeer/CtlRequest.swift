@@ -16,6 +16,19 @@ public struct CtlRequest: PeerMessage {
         public static let concurrencyPerNode: UInt16 = 4
         /// u64, positive: setTransferLimits only.
         public static let bytesPerSecond: UInt16 = 5
+        // Upgrade plan and start (`CtlUpgradeParameters`); binaryPath also for rollback.
+        /// u16, positive: group strategy's batch size; absent for atomic.
+        public static let batchSize: UInt16 = 6
+        /// Software version.
+        public static let targetVersion: UInt16 = 7
+        /// String, at most `RestartNode.binaryPathBytesMax` bytes.
+        public static let binaryPath: UInt16 = 8
+        /// u8, `RestartMode`.
+        public static let restartMode: UInt16 = 9
+        /// bool, absent means false.
+        public static let autoFinalize: UInt16 = 10
+        /// u64, positive.
+        public static let restartTimeoutMilliseconds: UInt16 = 11
     }
 
     public enum Command: Sendable, Hashable {
@@ -26,10 +39,21 @@ public struct CtlRequest: PeerMessage {
         case nodes
         case ring
         case setTransferLimits(concurrencyPerNode: UInt16, bytesPerSecond: UInt64)
+        case upgradePlan(CtlUpgradeParameters)
+        case upgradeStart(CtlUpgradeParameters)
+        case upgradeStatus
+        case upgradePause
+        case upgradeResume
+        case upgradeAbort
+        /// `binaryPath`: what the nodes re-execute to go back (in-place mode).
+        case upgradeRollback(binaryPath: String?)
+        case upgradeFinalize
 
         /// The u8 on the wire; other values are malformed.
         public enum Code: UInt8, Sendable {
             case join = 1, release, leave, status, nodes, ring, setTransferLimits
+            case upgradePlan, upgradeStart, upgradeStatus, upgradePause, upgradeResume, upgradeAbort, upgradeRollback
+            case upgradeFinalize
         }
 
         public var code: Code {
@@ -41,6 +65,14 @@ public struct CtlRequest: PeerMessage {
             case .nodes: return .nodes
             case .ring: return .ring
             case .setTransferLimits: return .setTransferLimits
+            case .upgradePlan: return .upgradePlan
+            case .upgradeStart: return .upgradeStart
+            case .upgradeStatus: return .upgradeStatus
+            case .upgradePause: return .upgradePause
+            case .upgradeResume: return .upgradeResume
+            case .upgradeAbort: return .upgradeAbort
+            case .upgradeRollback: return .upgradeRollback
+            case .upgradeFinalize: return .upgradeFinalize
             }
         }
     }
@@ -62,7 +94,11 @@ public struct CtlRequest: PeerMessage {
         case .setTransferLimits(let concurrency, let rate):
             writer.integer(Tag.concurrencyPerNode, concurrency)
             writer.integer(Tag.bytesPerSecond, rate)
-        case .status, .nodes, .ring:
+        case .upgradePlan(let parameters), .upgradeStart(let parameters):
+            parameters.writeFields(into: &writer)
+        case .upgradeRollback(let binaryPath):
+            if let binaryPath { writer.string(Tag.binaryPath, binaryPath) }
+        case .status, .nodes, .ring, .upgradeStatus, .upgradePause, .upgradeResume, .upgradeAbort, .upgradeFinalize:
             break
         }
     }
@@ -91,6 +127,14 @@ public struct CtlRequest: PeerMessage {
                 throw .invalidFieldValue(messageType: Self.messageType, tag: Tag.bytesPerSecond, reason: "must be positive")
             }
             command = .setTransferLimits(concurrencyPerNode: concurrency, bytesPerSecond: rate)
+        case .upgradePlan: command = .upgradePlan(try CtlUpgradeParameters(reading: reader))
+        case .upgradeStart: command = .upgradeStart(try CtlUpgradeParameters(reading: reader))
+        case .upgradeStatus: command = .upgradeStatus
+        case .upgradePause: command = .upgradePause
+        case .upgradeResume: command = .upgradeResume
+        case .upgradeAbort: command = .upgradeAbort
+        case .upgradeRollback: command = .upgradeRollback(binaryPath: try Self.optionalBinaryPath(reader))
+        case .upgradeFinalize: command = .upgradeFinalize
         }
     }
 }

@@ -16,6 +16,7 @@ public enum PeerInboundMessage: Sendable, Hashable {
     case epochAcknowledged(EpochAcknowledged)
     case transferCompleted(TransferCompleted)
     case transferFailed(TransferFailed)
+    case restartNode(RestartNode)
     case ctlRequest(CtlRequest)
     case ctlReply(CtlReply)
 
@@ -38,6 +39,7 @@ public enum PeerInboundMessage: Sendable, Hashable {
         case .epochAcknowledged: return .epochAcknowledged(try EpochAcknowledged(decoding: frame, limits: limits))
         case .transferCompleted: return .transferCompleted(try TransferCompleted(decoding: frame, limits: limits))
         case .transferFailed: return .transferFailed(try TransferFailed(decoding: frame, limits: limits))
+        case .restartNode: return .restartNode(try RestartNode(decoding: frame, limits: limits))
         case .ctlRequest: return .ctlRequest(try CtlRequest(decoding: frame, limits: limits))
         case .ctlReply: return .ctlReply(try CtlReply(decoding: frame, limits: limits))
         default: return nil

@@ -29,6 +29,7 @@ public struct PeerMessageType: Sendable, Hashable, CustomStringConvertible {
     public static let epochAcknowledged = PeerMessageType(rawValue: 0x0042)
     public static let transferCompleted = PeerMessageType(rawValue: 0x0043)
     public static let transferFailed = PeerMessageType(rawValue: 0x0044)
+    public static let restartNode = PeerMessageType(rawValue: 0x0045)
     // Operator (rondo ctl) <-> coordinator: 0x0050...0x005F.
     public static let ctlRequest = PeerMessageType(rawValue: 0x0050)
     public static let ctlReply = PeerMessageType(rawValue: 0x0051)
@@ -53,6 +54,7 @@ public struct PeerMessageType: Sendable, Hashable, CustomStringConvertible {
         case .epochAcknowledged: return "EpochAcknowledged"
         case .transferCompleted: return "TransferCompleted"
         case .transferFailed: return "TransferFailed"
+        case .restartNode: return "RestartNode"
         case .ctlRequest: return "CtlRequest"
         case .ctlReply: return "CtlReply"
         default: return nil
