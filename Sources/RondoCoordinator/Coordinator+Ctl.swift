@@ -36,6 +36,9 @@ extension Coordinator {
             state.transferLimits = limits
             schedule(now: now, out: &out)
             return .done("transfer limits: \(limits)")
+        case .upgradePlan, .upgradeStart, .upgradeStatus, .upgradePause, .upgradeResume, .upgradeAbort, .upgradeRollback,
+            .upgradeFinalize:
+            return try performUpgrade(command, now: now, out: &out)
         }
     }
 

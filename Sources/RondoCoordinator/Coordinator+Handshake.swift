@@ -15,12 +15,16 @@ extension Coordinator {
         hello: Hello, addresses: MemberAddresses, holdsNoData: Bool = false, nowMilliseconds now: Int64
     ) -> [CoordinatorAction] {
         run("nodeConnected(\(hello.nodeID))") { coordinator, out in
+            // A released member holds no copy: it may restart (a rolling upgrade restarts it on
+            // purpose) without being declared down, which keeps its drain record so that its
+            // return restores the placement it left.
             if holdsNoData, hello.role == .node, let record = coordinator.state.members[hello.nodeID], record.memberID != nil,
-                record.state.isLive, record.state != .candidate
+                record.state.isLive, record.state != .candidate, record.state != .draining(released: true)
             {
                 coordinator.markDown(hello.nodeID, now: now, out: &out)
             }
             coordinator.admit(hello: hello, addresses: addresses, now: now, out: &out)
+            coordinator.upgradeNodeConnected(hello.nodeID, now: now, out: &out)
         }
     }
 

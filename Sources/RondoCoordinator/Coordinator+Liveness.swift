@@ -7,8 +7,14 @@ extension Coordinator {
     /// `appliedSequences`: for each vnode the node holds, the highest contiguous write sequence
     /// it applied; used to promote the most current replica when a primary fails. Entries for
     /// vnodes outside the cluster are ignored.
+    ///
+    /// The load figures are optional (nil: not reported in this heartbeat, the last ones stay):
+    /// `vnodeBytes` replaces the node's per-vnode sizes (the upgrade planner's bytes to move),
+    /// `memory` its memory limit and use (the planner's capacity check), and
+    /// `clientErrorsPerMillion` its client error rate (the upgrade's health gate).
     public mutating func heartbeat(
-        _ node: NodeID, nowMilliseconds now: Int64, appliedSequences: [Int: UInt64]
+        _ node: NodeID, nowMilliseconds now: Int64, appliedSequences: [Int: UInt64],
+        vnodeBytes: [Int: UInt64]? = nil, memory: NodeMemoryReport? = nil, clientErrorsPerMillion: UInt32? = nil
     ) -> [CoordinatorAction] {
         run("heartbeat(\(node))") { coordinator, _ in
             guard var record = coordinator.state.members[node], record.state.isLive else { return }
@@ -17,6 +23,9 @@ extension Coordinator {
             for (vnode, sequence) in appliedSequences where vnodes.contains(vnode) {
                 record.appliedSequences[vnode] = sequence
             }
+            if let vnodeBytes { record.vnodeBytes = vnodeBytes.filter { vnodes.contains($0.key) } }
+            if let memory { record.memory = memory }
+            if let clientErrorsPerMillion { record.clientErrorsPerMillion = clientErrorsPerMillion }
             coordinator.state.members[node] = record
         }
     }
@@ -29,12 +38,14 @@ extension Coordinator {
             coordinator.expireTransfers(now: now, out: &out)
             coordinator.retryFailedCopies(now: now, out: &out)
             coordinator.schedule(now: now, out: &out)
+            coordinator.advanceUpgrade(now: now, out: &out)
         }
     }
 
     private mutating func detectFailures(now: Int64, out: inout [CoordinatorAction]) {
         let silent = state.members.values.filter {
             $0.state.isLive && now - $0.lastHeartbeatMilliseconds > configuration.downAfterMilliseconds
+                && !isRestartingForUpgrade($0.nodeID)
         }.sorted { $0.nodeID < $1.nodeID }
         for record in silent {
             if record.state == .candidate {

@@ -32,7 +32,12 @@ extension Coordinator {
     func desiredTable(from table: RoutingTable, out: inout [CoordinatorAction]) -> RoutingTable {
         var desired = table
         let records = state.members.values.filter { $0.memberID != nil }.sorted { $0.memberID! < $1.memberID! }
-        for record in records where record.state == .joining {
+        // New members in ascending order, then re-activations in descending order: members
+        // drained together (an upgrade batch) were drained in ascending order, and undoing the
+        // drains last-first lets each `activating` restore the placement exactly.
+        let joining = records.filter { $0.state == .joining }
+        let ordered = joining.filter { table.member($0.memberID!) == nil } + joining.filter { table.member($0.memberID!) != nil }.reversed()
+        for record in ordered {
             let id = record.memberID!
             do {
                 switch desired.member(id)?.state {

@@ -43,5 +43,6 @@ extension Coordinator {
         }
         out.append(.log(.info, "resumed at epoch \(state.epoch) with \(state.copies.count) copies to make"))
         replan(now: now, resettingFailed: false, out: &out)
+        resumeUpgrade(now: now, out: &out)
     }
 }

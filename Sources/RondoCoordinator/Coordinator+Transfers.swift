@@ -9,6 +9,7 @@ extension Coordinator {
     ) -> [CoordinatorAction] {
         run("transferCompleted(\(vnode) → \(target))") { coordinator, out in
             coordinator.complete(vnode: vnode, target: target, sequence: sequence, bytes: bytes, now: now, out: &out)
+            coordinator.advanceUpgrade(now: now, out: &out)
         }
     }
 
@@ -34,6 +35,7 @@ extension Coordinator {
             else { return }
             coordinator.state.members[node]?.acknowledgedEpoch = epoch
             coordinator.issueDrops(out: &out)
+            coordinator.advanceUpgrade(now: now, out: &out)
         }
     }
 

@@ -21,6 +21,15 @@ public struct Coordinator: Sendable {
     public let configuration: CoordinatorConfiguration
     public internal(set) var state: CoordinatorState
     private var phase: Phase
+    /// The rolling upgrade, decoded from `state.upgrade`; `run` writes it back into the slot
+    /// whenever an event changed it, so it is persisted with the rest.
+    public internal(set) var upgradeRun: UpgradeRun?
+    /// Set when the persisted upgrade bytes could not be read: they are kept untouched and
+    /// upgrade commands that would overwrite them are refused.
+    public internal(set) var upgradeStateError: UpgradeStateDecodeError?
+    /// Nodes whose restart order may have been lost with a previous coordinator process: they
+    /// get it again when they reconnect on a version the upgrade does not accept yet.
+    var restartOrdersToResend: Set<NodeID> = []
 
     /// A new cluster: no members, no table until the first `join`.
     public init(configuration: CoordinatorConfiguration, clusterName: String, vnodeCount: VnodeCount, replicaCount: Int) {
@@ -35,6 +44,9 @@ public struct Coordinator: Sendable {
         self.configuration = configuration
         self.state = persisted
         self.phase = .recovering
+        if let slot = persisted.upgrade {
+            do { self.upgradeRun = try UpgradeRun(decoding: slot) } catch { self.upgradeStateError = error }
+        }
     }
 
     /// Runs one event: collects its actions, prepends `.persist` when anything durable changed
@@ -46,8 +58,10 @@ public struct Coordinator: Sendable {
             return [.log(.warning, "\(event) ignored: the coordinator has not recovered its state yet")]
         }
         let before = state.durable
+        let upgradeBefore = upgradeRun
         var actions: [CoordinatorAction] = []
         body(&self, &actions)
+        if upgradeRun != upgradeBefore { state.upgrade = upgradeRun?.slot }
         if state.durable != before { actions.insert(.persist(state), at: 0) }
         if configuration.checksInvariants {
             let tablesChanged = state.table != before.table || state.target != before.target

@@ -13,6 +13,11 @@ public enum CoordinatorAction: Sendable, Hashable {
     case startTransfer(TransferOrder)
     /// Delete the node's copy of the vnode: every live member acknowledged a table without it.
     case dropVnode(node: NodeID, vnode: Int)
+    /// Rolling upgrade: the node (released, holding no vnode) must restart — in place by
+    /// re-executing `binaryPath` (its own binary when nil), or by an operator (`external`). The
+    /// coordinator waits for its hello on the expected version until `deadlineMilliseconds` (the
+    /// coordinator's clock; send the node the time left).
+    case restartNode(NodeID, binaryPath: String?, mode: RestartMode, deadlineMilliseconds: Int64)
     case reply(requestID: UInt64, CtlResponse)
     case log(LogLevel, String)
 }

@@ -16,6 +16,8 @@ public enum CoordinatorError: Error, Sendable, Hashable, CustomStringConvertible
     case lastActiveMember(NodeID)
     case invalidTransferLimits(concurrencyPerNode: Int, bytesPerSecond: UInt64)
     case ring(RingError)
+    case upgradePlan(UpgradePlanError)
+    case upgrade(UpgradeCommandError)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum CoordinatorError: Error, Sendable, Hashable, CustomStringConvertible
         case .invalidTransferLimits(let concurrency, let rate):
             return "invalid transfer limits: concurrency \(concurrency) must be 1...\(TransferLimits.concurrencyPerNodeMax), bytes/s \(rate) must be positive"
         case .ring(let error): return "routing table: \(error)"
+        case .upgradePlan(let error): return "upgrade plan: \(error)"
+        case .upgrade(let error): return "upgrade: \(error)"
         }
     }
 }

@@ -6,6 +6,8 @@ public enum CtlResponse: Sendable, Hashable, CustomStringConvertible {
     case status(ClusterStatus)
     case nodes([NodeSummary])
     case ring(epoch: UInt64, text: String)
+    case upgradePlan(UpgradePlan)
+    case upgradeStatus(UpgradeStatus)
 
     public var description: String {
         switch self {
@@ -14,6 +16,8 @@ public enum CtlResponse: Sendable, Hashable, CustomStringConvertible {
         case .status(let status): return status.description
         case .nodes(let nodes): return nodes.map(\.description).joined(separator: "\n")
         case .ring(_, let text): return text
+        case .upgradePlan(let plan): return plan.description
+        case .upgradeStatus(let status): return status.description
         }
     }
 
@@ -24,6 +28,8 @@ public enum CtlResponse: Sendable, Hashable, CustomStringConvertible {
         case .status(let status): return status.json
         case .nodes(let nodes): return .array(nodes.map(\.json))
         case .ring(let epoch, let text): return .object([("epoch", .unsigned(epoch)), ("text", .string(text))])
+        case .upgradePlan(let plan): return plan.json
+        case .upgradeStatus(let status): return status.json
         }
     }
 }

@@ -4,7 +4,11 @@ import RondoRing
 
 /// Everything the coordinator knows about one node. The durable part (identity, addresses,
 /// build, state, acknowledged epoch) is persisted; liveness (`lastHeartbeatMilliseconds`,
-/// `appliedSequences`, `connected`) is refreshed by the node and reset on coordinator restart.
+/// `appliedSequences`, `connected`) and the load figures (`vnodeBytes`, `memory`,
+/// `clientErrorsPerMillion`) are refreshed by the node's heartbeats and reset on coordinator
+/// restart. The load figures are not persisted: they change with every heartbeat (persisting
+/// them would write the state file each time) and are stale after a restart anyway; the next
+/// heartbeats bring them back.
 public struct MemberRecord: Sendable, Hashable {
     public let nodeID: NodeID
     /// Assigned on the first `join`, kept for the node's lifetime, never reused.
@@ -18,6 +22,12 @@ public struct MemberRecord: Sendable, Hashable {
     /// Per vnode the node holds, the highest contiguous write sequence it applied (heartbeats).
     public internal(set) var appliedSequences: [Int: UInt64]
     public internal(set) var connected: Bool
+    /// Bytes per vnode the node holds, as last reported; vnodes it did not report are unknown.
+    public internal(set) var vnodeBytes: [Int: UInt64] = [:]
+    public internal(set) var memory: NodeMemoryReport?
+    /// Client requests that failed per million, over the node's last reporting window. The
+    /// upgrade's health gate reads it (`UpgradeLimits.clientErrorsPerMillionMax`).
+    public internal(set) var clientErrorsPerMillion: UInt32?
 
     init(nodeID: NodeID, addresses: MemberAddresses, build: BuildInfo, nowMilliseconds: Int64) {
         self.nodeID = nodeID
@@ -52,6 +62,9 @@ public struct MemberRecord: Sendable, Hashable {
         copy.lastHeartbeatMilliseconds = 0
         copy.appliedSequences = [:]
         copy.connected = false
+        copy.vnodeBytes = [:]
+        copy.memory = nil
+        copy.clientErrorsPerMillion = nil
         return copy
     }
 }

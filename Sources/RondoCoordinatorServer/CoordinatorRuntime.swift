@@ -336,6 +336,14 @@ final class CoordinatorRuntime {
             }
         case .dropVnode(let node, let vnode):
             nodeSessions[node]?.send(DropVnode(vnode: vnode))
+        case .restartNode(let node, let binaryPath, let mode, let deadline):
+            // The node gets the time left, not the deadline: the two clocks are not compared.
+            let timeout = UInt64(max(1, deadline - clock()))
+            if let session = nodeSessions[node] {
+                session.send(RestartNode(node: node, binaryPath: binaryPath, mode: mode, timeoutMilliseconds: timeout))
+            } else {
+                logger.warning("restart order for a node that is not connected; the upgrade waits until its deadline", metadata: ["node": "\(node)"])
+            }
         case .reply(let requestID, let response):
             if let (connection, clientID) = ctlRequests.removeValue(forKey: requestID) {
                 connection.send(CtlReply(requestID: clientID, response))

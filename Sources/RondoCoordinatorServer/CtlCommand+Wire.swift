@@ -13,7 +13,29 @@ extension CtlCommand {
         case .ring: self = .ring
         case .setTransferLimits(let concurrency, let rate):
             self = .setTransferLimits(concurrencyPerNode: Int(concurrency), bytesPerSecond: rate)
+        case .upgradePlan(let parameters): self = .upgradePlan(UpgradeRequest(parameters))
+        case .upgradeStart(let parameters): self = .upgradeStart(UpgradeRequest(parameters))
+        case .upgradeStatus: self = .upgradeStatus
+        case .upgradePause: self = .upgradePause
+        case .upgradeResume: self = .upgradeResume
+        case .upgradeAbort: self = .upgradeAbort
+        case .upgradeRollback(let path): self = .upgradeRollback(binaryPath: path)
+        case .upgradeFinalize: self = .upgradeFinalize
         }
+    }
+}
+
+extension UpgradeRequest {
+    /// The coordinator's request for the wire's parameters; step times not given are the defaults.
+    init(_ parameters: CtlUpgradeParameters) {
+        var limits = UpgradeLimits.default
+        if let timeout = parameters.restartTimeoutMilliseconds {
+            limits.restartMilliseconds = Int64(clamping: timeout)
+        }
+        self.init(
+            targetVersion: parameters.targetVersion, binaryPath: parameters.binaryPath,
+            strategy: parameters.batchSize.map { .group(batchSize: Int($0)) } ?? .atomic,
+            restartMode: parameters.restartMode, autoFinalize: parameters.autoFinalize, limits: limits)
     }
 }
 

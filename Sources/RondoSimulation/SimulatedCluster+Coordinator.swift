@@ -64,6 +64,9 @@ extension SimulatedCluster {
                 send(.drop(vnode: vnode), from: Self.coordinatorID, to: node)
             case .reply(let requestID, let response):
                 ctlReplies[requestID] = response
+            case .restartNode(let node, _, _, _):
+                // No scenario starts a rolling upgrade yet; one that does must model restarts.
+                violation("coordinator ordered \(node) to restart, which the simulation does not model yet")
             case .log:
                 break
             }

@@ -16,7 +16,9 @@ struct CtlCLICommand: AsyncParsableCommand {
             status: 0 when the request was done, 1 when the coordinator refused it (the reason \
             goes to stderr), 2 when the coordinator cannot be reached or the usage is wrong.
             """,
-        subcommands: [Status.self, Nodes.self, Ring.self, Join.self, Leave.self, Release.self, TransferLimits.self]
+        subcommands: [
+            Status.self, Nodes.self, Ring.self, Join.self, Leave.self, Release.self, TransferLimits.self, CtlUpgradeCommand.self,
+        ]
     )
 
     struct Connection: ParsableArguments {

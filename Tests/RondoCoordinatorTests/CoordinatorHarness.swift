@@ -31,6 +31,8 @@ struct CoordinatorHarness {
     var transfers: [TransferOrder] = []
     var drops: [(node: NodeID, vnode: Int)] = []
     var startEmpty: [NodeID] = []
+    /// Restart orders of a rolling upgrade, in order.
+    var restartOrders: [(node: NodeID, binaryPath: String?, mode: RestartMode, deadline: Int64)] = []
     var highestPushedEpoch: UInt64 = 0
     var lastReply: CtlResponse?
     var logs: [String] = []
@@ -90,6 +92,9 @@ struct CoordinatorHarness {
                 drops.append((dropper, vnode))
             case .answerHello(let id, let decision, let empty):
                 if case .accept = decision, empty { startEmpty.append(id) }
+            case .restartNode(let id, let path, let mode, let deadline):
+                XCTAssertEqual(persisted?.members[id]?.state, .draining(released: true), "restart of a node that holds vnodes", file: file, line: line)
+                restartOrders.append((id, path, mode, deadline))
             case .reply(_, let response):
                 lastReply = response
             case .log(_, let message):
