@@ -67,18 +67,21 @@ extension Coordinator {
         unpause(now: now, out: &out)
         out.append(.log(.notice, "upgrade resumed at batch \(run.batchIndex + 1), \(run.step)"))
         advanceUpgrade(now: now, out: &out)
+        // Nodes of a restart step paused before they were back get their order again: the
+        // first may never have arrived, or the node came back on the wrong binary and was fixed.
+        if run.step == .restart, let current = upgradeRun, current.isRunning, current.step == .restart,
+            current.batchIndex == run.batchIndex, current.stopRequest == nil
+        {
+            for node in current.currentBatch where !current.returned.contains(node) { orderRestart(node, run: current, out: &out) }
+        }
     }
 
-    /// Clears a pause and gives the current step its full time again. In the restart step the
-    /// nodes still missing get their order again: the first may never have arrived.
+    /// Clears a pause and gives the current step its full time again.
     private mutating func unpause(now: Int64, out: inout [CoordinatorAction]) {
         guard var run = upgradeRun else { return }
         run.pausedReason = nil
         run.enter(run.step, now: now)
         upgradeRun = run
-        if run.step == .restart {
-            for node in run.currentBatch where !run.returned.contains(node) { orderRestart(node, run: run, out: &out) }
-        }
     }
 
     /// Abort (and rollback) take effect at the next point where the cluster is whole: at once in

@@ -122,6 +122,13 @@ extension Coordinator {
             state.members[node]?.state = .joining
         }
         replan(now: now, resettingFailed: true, out: &out)
+        // A release undone before its switch leaves the node active in the published table:
+        // no table will be published to turn it active again, so it is active now.
+        if state.target == nil, let table = state.table {
+            for node in run.currentBatch where state.members[node]?.state == .joining {
+                if let id = state.members[node]?.memberID, table.member(id)?.state == .active { state.members[node]?.state = .active }
+            }
+        }
         schedule(now: now, out: &out)
         run.enter(.returning, now: now)
     }

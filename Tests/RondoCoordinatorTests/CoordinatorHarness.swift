@@ -33,6 +33,8 @@ struct CoordinatorHarness {
     var startEmpty: [NodeID] = []
     /// Restart orders of a rolling upgrade, in order.
     var restartOrders: [(node: NodeID, binaryPath: String?, mode: RestartMode, deadline: Int64)] = []
+    /// How many of `restartOrders` the nodes' side has carried out.
+    var restartOrdersObeyed = 0
     var highestPushedEpoch: UInt64 = 0
     var lastReply: CtlResponse?
     var logs: [String] = []
