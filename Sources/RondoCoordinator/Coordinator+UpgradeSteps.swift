@@ -54,7 +54,7 @@ extension Coordinator {
                 guard let record = state.members[node], record.connected else { continue }
                 if run.stopRequest != nil || run.accepts(record.build.softwareVersion, for: node) { run.returned.insert(node) }
             }
-            if run.returned.isSuperset(of: batch) {
+            if run.returned.isSuperset(of: remaining(of: batch)) {
                 startReturn(&run, now: now, out: &out)
             } else if late {
                 let missing = batch.filter { !run.returned.contains($0) }.map { node in
@@ -64,9 +64,11 @@ extension Coordinator {
                 pause(&run, "restart of \(label) missed its deadline of \(run.timeout(of: .restart)) ms: \(missing.joined(separator: ", ")); the node holds no vnode, the cluster is fully redundant", out: &out)
             }
         case .returning:
-            if let lost = batch.first(where: { state.members[$0]?.state.isLive != true }) {
+            if let lost = remaining(of: batch).first(where: { state.members[$0]?.state.isLive != true }) {
                 pause(&run, "\(lost) went \(state.members[lost]?.state.description ?? "away") during the return of \(label)", out: &out)
-            } else if batch.allSatisfy({ state.members[$0]?.state == .active }) && state.target == nil && state.copies.isEmpty {
+            } else if remaining(of: batch).allSatisfy({ state.members[$0]?.state == .active }) && state.target == nil
+                && state.copies.isEmpty
+            {
                 run.enter(.healthGate, now: now)
             } else if late {
                 pause(&run, "return of \(label) not finished within \(run.timeout(of: .returning)) ms (\(state.copies.count) copies left)", out: &out)
@@ -79,6 +81,12 @@ extension Coordinator {
                 pause(&run, "health gate after \(label) not passed within \(run.timeout(of: .healthGate)) ms: \(blockers.joined(separator: "; "))", out: &out)
             }
         }
+    }
+
+    /// The batch without the nodes the operator removed (`ctl leave` of a released node that
+    /// does not come back): the upgrade goes on without them.
+    private func remaining(of batch: [NodeID]) -> [NodeID] {
+        batch.filter { state.members[$0] != nil && state.members[$0]?.state != .left }
     }
 
     private func pause(_ run: inout UpgradeRun, _ reason: String, out: inout [CoordinatorAction]) {

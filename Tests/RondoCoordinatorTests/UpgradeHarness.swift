@@ -91,10 +91,10 @@ extension CoordinatorHarness {
         XCTFail("the batch did not finish", file: file, line: line)
     }
 
-    /// The cluster is whole: every member active and connected, nothing under-replicated.
+    /// The cluster is whole: every member (but those that left) active and connected, nothing under-replicated.
     func assertWhole(file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(state.underReplicatedVnodeCount, 0, file: file, line: line)
-        for record in state.members.values where record.memberID != nil {
+        for record in state.members.values where record.memberID != nil && record.state != .left {
             XCTAssertEqual(record.state, .active, "\(record.nodeID)", file: file, line: line)
         }
     }

@@ -117,6 +117,19 @@ final class UpgradeRunTests: XCTestCase {
         cluster.assertWhole()
     }
 
+    func testOperatorCanGiveUpOnANodeThatDoesNotComeBack() {
+        var cluster = cluster(nodes: 4)
+        start(&cluster, H.request(restartMilliseconds: 2_000))
+        cluster.driveUpgrade(comeBackOn: { $0 == node("n1") ? nil : "0.2.0" })
+        XCTAssertTrue(cluster.upgrade!.isPaused)
+        guard case .done = cluster.ctl(.leave(node("n1"))) else { return XCTFail("leave a released node: \(cluster.lastReply!)") }
+        cluster.ctl(.upgradeResume)
+        cluster.driveUpgrade(comeBackOn: { $0 == node("n1") ? nil : "0.2.0" })
+        XCTAssertEqual(cluster.upgrade?.outcome, .completed)
+        XCTAssertEqual(cluster.upgrade?.nodesDone, 3)
+        cluster.assertWhole()
+    }
+
     func testPauseHoldsTheNextStepAndResumeContinues() {
         var cluster = cluster()
         start(&cluster)
