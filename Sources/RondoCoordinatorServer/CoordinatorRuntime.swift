@@ -204,7 +204,14 @@ final class CoordinatorRuntime {
     private func receivedFromNode(_ message: PeerInboundMessage, node: NodeID) {
         switch message {
         case .heartbeat(let heartbeat):
-            event { $0.heartbeat(node, nowMilliseconds: $1, appliedSequences: heartbeat.appliedSequences) }
+            let memory = heartbeat.memoryLimitBytes.flatMap { limit in
+                heartbeat.memoryUsedBytes.map { NodeMemoryReport(limitBytes: limit, usedBytes: $0) }
+            }
+            event {
+                $0.heartbeat(
+                    node, nowMilliseconds: $1, appliedSequences: heartbeat.appliedSequences, vnodeBytes: heartbeat.vnodeBytes,
+                    memory: memory, clientErrorsPerMillion: heartbeat.clientErrorsPerMillion)
+            }
         case .epochAcknowledged(let acknowledged):
             event { $0.nodeAcknowledgedEpoch(node, epoch: acknowledged.epoch, nowMilliseconds: $1) }
         case .transferCompleted(let done):

@@ -83,4 +83,24 @@ final class UpgradeMessageTests: XCTestCase {
             T.protocolError { _ = try CtlRequest(decoding: self.replacing(start, tag: CtlRequest.Tag.restartMode, with: nil)) },
             .missingField(messageType: .ctlRequest, tag: CtlRequest.Tag.restartMode))
     }
+
+    func testHeartbeatCarriesTheLoadFigures() throws {
+        let heartbeat = Heartbeat(
+            sequence: 3, appliedSequences: [1: 2], vnodeBytes: [1: 4_096, 9: 0], memoryLimitBytes: 1 << 30, memoryUsedBytes: 12,
+            clientErrorsPerMillion: 7)
+        XCTAssertEqual(try T.roundTrip(heartbeat), heartbeat)
+        let plain = try T.roundTrip(Heartbeat(sequence: 1))
+        XCTAssertNil(plain.vnodeBytes, "not reported is not zero")
+        XCTAssertNil(plain.memoryLimitBytes)
+        XCTAssertNil(plain.clientErrorsPerMillion)
+        XCTAssertEqual(try T.roundTrip(Heartbeat(sequence: 1, vnodeBytes: [:])).vnodeBytes, [:])
+        var limit = ByteBuffer()
+        limit.writeInteger(UInt64(10))
+        guard case .invalidFieldValue(.heartbeat, Heartbeat.Tag.memoryUsedBytes, _)? = T.protocolError({
+            _ = try Heartbeat(decoding: self.replacing(Heartbeat(sequence: 1), tag: Heartbeat.Tag.memoryLimitBytes, with: limit))
+        }) else { return XCTFail("a limit without use") }
+        guard case .invalidFieldValue(.heartbeat, Heartbeat.Tag.vnodeBytes, _)? = T.protocolError({
+            _ = try Heartbeat(decoding: self.replacing(Heartbeat(sequence: 1), tag: Heartbeat.Tag.vnodeBytes, with: ByteBuffer(bytes: [1, 2])))
+        }) else { return XCTFail("a partial size record") }
+    }
 }
