@@ -133,4 +133,81 @@ final class CoordinatorMigrationTests: XCTestCase {
         try await serverTask.value
         try await group.shutdownGracefully()
     }
+
+    /// A rolling upgrade over real sockets: `ctl upgrade start` releases the first node (its
+    /// vnodes copy to the second), then the coordinator sends it `RestartNode`.
+    func testUpgradeStartReleasesTheNodeThenOrdersItsRestart() async throws {
+        let directory = NSTemporaryDirectory() + "rondo-upgrade-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var logger = Logger(label: "upgrade-test")
+        logger.logLevel = .critical
+        let server = CoordinatorServer(
+            configuration: CoordinatorServerConfiguration(
+                host: "127.0.0.1", port: 0, stateDirectory: directory, clusterName: Self.clusterName, replicaCount: 1,
+                vnodeCount: try VnodeCount(16), coordinator: CoordinatorConfiguration(localNodeID: NodeID("coordinator")!)),
+            logger: logger)
+        let serverTask = Task { try await server.run() }
+        let port = try await server.boundAddress().port!
+
+        let first = FakeNode("node-a")
+        let second = FakeNode("node-b")
+        let restarts = EventLog<RestartNode>()
+        // Copies "happen" at once: the target of each order reports it done.
+        first.start(port: port, group: group, logger: logger) { message in
+            if case .transferOrder(let order) = message { second.send(TransferCompleted(vnode: order.vnode, sequence: 0, bytes: 10)) }
+            if case .restartNode(let order) = message { restarts.append(order) }
+        }
+        second.start(port: port, group: group, logger: logger) { message in
+            if case .transferOrder(let order) = message { first.send(TransferCompleted(vnode: order.vnode, sequence: 0, bytes: 10)) }
+        }
+        let heartbeats = Task {
+            var sequence: UInt64 = 0
+            while !Task.isCancelled {
+                sequence += 1
+                first.send(Heartbeat(sequence: sequence))
+                second.send(Heartbeat(sequence: sequence))
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        _ = try await first.events.first { if case .connected = $0 { return true } else { return nil } }
+        _ = try await second.events.first { if case .connected = $0 { return true } else { return nil } }
+        let ctl = { (command: CtlRequest.Command) in
+            try await CtlClient.request(command, host: "127.0.0.1", port: port, clusterName: Self.clusterName, timeout: .seconds(5), logger: logger)
+        }
+        let joinedFirst = try await ctl(.join(first.id))
+        XCTAssertTrue(joinedFirst.ok, joinedFirst.text)
+        _ = try await first.events.first { if case .message(.routingTableUpdate) = $0 { return true } else { return nil } }
+        let joinedSecond = try await ctl(.join(second.id))
+        XCTAssertTrue(joinedSecond.ok, joinedSecond.text)
+        _ = try await second.events.first(within: 10) { event -> Bool? in
+            guard case .message(.routingTableUpdate(let update)) = event, update.directory.count == 2 else { return nil }
+            return true
+        }
+        // Settled (every copy done, old copies dropped) before the upgrade's preflight passes.
+        let parameters = CtlUpgradeParameters(batchSize: 1, targetVersion: nil, binaryPath: "/opt/rondo-next", restartMode: .inPlace)
+        let plan = try await ctl(.upgradePlan(parameters))
+        XCTAssertTrue(plan.ok, plan.text)
+        XCTAssertTrue(plan.json.contains("\"nodeCount\":2"), plan.json)
+        let started = try await ctl(.upgradeStart(parameters))
+        XCTAssertTrue(started.ok, started.text)
+
+        let order = try await restarts.first(within: 10) { $0 }
+        XCTAssertEqual(order.node, first.id)
+        XCTAssertEqual(order.binaryPath, "/opt/rondo-next")
+        XCTAssertEqual(order.mode, .inPlace)
+        XCTAssertGreaterThan(order.timeoutMilliseconds, 0)
+        XCTAssertLessThanOrEqual(order.timeoutMilliseconds, UInt64(UpgradeLimits.default.restartMilliseconds))
+        let status = try await ctl(.upgradeStatus)
+        XCTAssertTrue(status.ok, status.text)
+        XCTAssertTrue(status.json.contains("\"step\":\"restart\""), status.json)
+
+        heartbeats.cancel()
+        try await first.close()
+        try await second.close()
+        serverTask.cancel()
+        try await serverTask.value
+        try await group.shutdownGracefully()
+    }
 }
