@@ -40,7 +40,17 @@ extension Coordinator {
         case .release:
             if let lost = batch.first(where: { state.members[$0]?.state.isLive != true }) {
                 pause(&run, "\(lost) went \(state.members[lost]?.state.description ?? "away") during the release of \(label); the others keep every vnode", out: &out)
-            } else if batch.allSatisfy({ state.members[$0]?.state == .draining(released: true) }) {
+                return
+            }
+            // A node that failed during its release and rejoined (resume after that pause) is
+            // released again.
+            let rejoined = batch.filter { state.members[$0]?.state == .active }
+            if !rejoined.isEmpty {
+                for node in rejoined { state.members[node]?.state = .draining(released: false) }
+                replan(now: now, resettingFailed: true, out: &out)
+                schedule(now: now, out: &out)
+            }
+            if batch.allSatisfy({ state.members[$0]?.state == .draining(released: true) }) {
                 if run.stopRequest != nil {
                     startReturn(&run, now: now, out: &out)
                 } else {

@@ -130,6 +130,28 @@ final class UpgradeRunTests: XCTestCase {
         cluster.assertWhole()
     }
 
+    func testNodeCrashingMidReleasePausesThenIsReleasedAgainOnResume() {
+        var cluster = cluster()
+        start(&cluster)
+        cluster.completeTransfers(limit: 1)
+        cluster.crash("n1")
+        cluster.advance(milliseconds: 3_100)
+        XCTAssertEqual(cluster.record("n1").state, .down)
+        XCTAssertTrue(cluster.upgrade?.pausedReason?.contains("n1 went down during the release") == true, cluster.upgrade?.pausedReason ?? "")
+        cluster.settle()
+        XCTAssertEqual(cluster.state.underReplicatedVnodeCount, 0, "re-replicated without n1")
+        _ = cluster.connect("n1", holdsNoData: true)
+        cluster.settle()
+        XCTAssertEqual(cluster.record("n1").state, .active, "rejoined empty and refilled")
+        cluster.ctl(.upgradeResume)
+        XCTAssertEqual(cluster.record("n1").state, .draining(released: false), "released again")
+        cluster.driveUpgrade()
+        XCTAssertEqual(cluster.upgrade?.outcome, .completed)
+        cluster.assertWhole()
+        cluster.settle()
+        cluster.assertConverged()
+    }
+
     func testPauseHoldsTheNextStepAndResumeContinues() {
         var cluster = cluster()
         start(&cluster)
