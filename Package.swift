@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RondoCluster", targets: ["RondoCluster"]),
         .library(name: "RondoCoordinator", targets: ["RondoCoordinator"]),
         .library(name: "RondoSimulation", targets: ["RondoSimulation"]),
+        .library(name: "RondoNode", targets: ["RondoNode"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -53,9 +54,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "RondoNode",
+            dependencies: [
+                "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "RondoSimulation",
             dependencies: [
-                "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster", "RondoCoordinator",
+                "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster", "RondoCoordinator", "RondoNode",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -125,6 +133,13 @@ let package = Package(
             name: "RondoClusterTests",
             dependencies: [
                 "RondoCluster", "RondoCore", "RondoRing", "RondoStorage", "RondoPeer", "RondoSimulation",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoNodeTests",
+            dependencies: [
+                "RondoNode", "RondoCluster", "RondoCore", "RondoRing", "RondoStorage", "RondoPeer",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
