@@ -93,6 +93,18 @@ extension ClusterNode {
         return drainEffects()
     }
 
+    /// A new connection to a peer is up: for every vnode this node holds as a replica and whose
+    /// primary (by this node's table) is that peer, it says what it holds. The primary, which reset
+    /// what it knew of this replica when the old connection went (`peerConnectionReset` on its
+    /// side), sends nothing to it until this first ack arrives.
+    public func peerConnected(_ peer: NodeID, now: ClusterInstant) -> [NodeEffect] {
+        guard let table, let member = memberIDs[peer] else { return [] }
+        for vnode in appliers.keys.sorted() where table.primary(of: vnode) == member {
+            emit(.sendToPeer(peer, .replicaHello(vnode: vnode, appliedThrough: appliers[vnode]!.appliedThrough, epoch: table.epoch)))
+        }
+        return drainEffects()
+    }
+
     /// A peer's connections closed (it crashed or the link broke): its transfers are over and
     /// what the primaries knew of it must be relearned from its next `replicaHello` or ack.
     public func peerConnectionReset(_ peer: NodeID, now: ClusterInstant) -> [NodeEffect] {

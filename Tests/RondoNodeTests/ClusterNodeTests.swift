@@ -315,3 +315,45 @@ final class ClusterNodeTests: XCTestCase {
         }
     }
 }
+
+extension ClusterNodeTests {
+    func testAReconnectedSecondaryTellsItsPrimaryWhatItHoldsAndWritesFlowAgain() throws {
+        let table = try H.initialTable(replicaCount: 2)
+        let vnode = try XCTUnwrap((0..<H.vnodeCount.value).first { table.primary(of: $0) == MemberID(1) })
+        let secondaryID = H.nodeID(of: table.replicas(of: vnode)[1])
+        let primary = H.makeNode(H.n1)
+        let secondary = H.makeNode(secondaryID)
+        for node in [primary, secondary] { _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0)) }
+        let key = H.key(inVnode: vnode, of: primary)
+
+        // The link breaks: the primary sends nothing more to the secondary until it hears from it
+        // (and, with the secondary not counted meanwhile, `all` live replicas is the primary alone).
+        _ = primary.peerConnectionReset(secondaryID, now: H.instant(1))
+        _ = secondary.peerConnectionReset(H.n1, now: H.instant(1))
+        let (unreplicated, written) = try H.write("during", to: key, on: primary, now: H.instant(2))
+        XCTAssertTrue((written + primary.flushReplication(now: H.instant(2))).replicationBatches.isEmpty)
+        XCTAssertEqual(written.completedWrites, [unreplicated])
+
+        // The new connection: the secondary's hello names only vnodes the primary leads.
+        let hellos = secondary.peerConnected(H.n1, now: H.instant(3)).peerMessages
+        XCTAssertFalse(hellos.isEmpty)
+        for (to, message) in hellos {
+            XCTAssertEqual(to, H.n1)
+            guard case .replicaHello(let helloVnode, 0, 1) = message else { return XCTFail("not a hello: \(message)") }
+            XCTAssertEqual(table.primary(of: helloVnode), MemberID(1))
+        }
+        var resumed: [NodeEffect] = []
+        for (_, message) in hellos { resumed += primary.receive(message, from: secondaryID, now: H.instant(4)) }
+        // The secondary counts again: the missed write goes to it, and a new one waits for its ack.
+        let (id, afterHello) = try H.write("after", to: key, on: primary, now: H.instant(4))
+        XCTAssertTrue(afterHello.completedWrites.isEmpty)
+        let batches = (resumed + afterHello + primary.flushReplication(now: H.instant(4))).replicationBatches
+        XCTAssertEqual(Set(batches.map { $0.0 }), [secondaryID])
+        var acks: [NodeEffect] = []
+        for (_, batch) in batches { acks += secondary.receive(.replication(batch), from: H.n1, now: H.instant(5)) }
+        XCTAssertEqual(secondary.store.peek(key).map { String(buffer: $0.value) }, "after")
+        var completions: [NodeEffect] = []
+        for (_, message) in acks.peerMessages { completions += primary.receive(message, from: secondaryID, now: H.instant(6)) }
+        XCTAssertEqual(completions.completedWrites, [id])
+    }
+}
