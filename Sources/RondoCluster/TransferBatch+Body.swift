@@ -4,12 +4,12 @@ import RondoPeer
 extension TransferBatch {
     /// The cursor a Rondo source sends: the batch's index in its transfer (u64), which lets the
     /// target notice a lost or repeated batch. The export position itself stays on the source.
-    public init(batchIndex: UInt64, body: TransferBody, isLast: Bool) {
+    public init(batchIndex: UInt64, body: TransferBody, isLast: Bool, compression: ItemsCompression = .lz4) {
         var cursor = ByteBuffer()
         cursor.writeInteger(batchIndex)
         self.init(
             vnode: UInt32(body.vnode), cursor: cursor, itemCount: UInt32(body.items.count),
-            items: ReplicationEntryEncoding.transferBody(body), isLast: isLast)
+            items: ReplicationEntryEncoding.transferBody(body), isLast: isLast, compression: compression)
     }
 
     public func batchIndex() throws(TransferError) -> UInt64 {

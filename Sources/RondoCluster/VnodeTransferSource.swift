@@ -3,7 +3,7 @@ import RondoPeer
 import RondoStorage
 
 /// Streams one vnode's items (`ItemStore.exportVnode`) to a target as `TransferBatch`es (LZ4 on
-/// the wire) while writes keep flowing. The export is fuzzy: items changed meanwhile may appear in
+/// the wire unless configured otherwise) while writes keep flowing. The export is fuzzy: items changed meanwhile may appear in
 /// their old or new state; the target repairs that by replaying every replication entry after
 /// `snapshotSequence`, the primary's sequence when the transfer began (`beginTransfer`), which
 /// the last batch carries.
@@ -42,7 +42,7 @@ public struct VnodeTransferSource: Sendable {
         guard sendableAt <= now else { return .waitUntil(sendableAt) }
         let (items, isLast) = fillBatch()
         let body = TransferBody(vnode: vnode, items: items, snapshotSequence: isLast ? snapshotSequence : nil)
-        let batch = TransferBatch(batchIndex: nextBatchIndex, body: body, isLast: isLast)
+        let batch = TransferBatch(batchIndex: nextBatchIndex, body: body, isLast: isLast, compression: configuration.compression)
         nextBatchIndex += 1
         itemsSent += items.count
         bodyBytesSent += batch.items.readableBytes

@@ -19,12 +19,17 @@ public struct TransferBatch: PeerMessage {
     /// At most `PeerProtocolLimits.cursorBytesMax` bytes.
     public var cursor: ByteBuffer
     public var itemCount: UInt32
-    /// Uncompressed item bytes; sent LZ4-compressed (feature `transfer.lz4`).
+    /// Uncompressed item bytes; sent as `compression` says.
     public var items: ByteBuffer
+    /// How `items` travel: LZ4 by default (feature `transfer.lz4`); `none` for data LZ4 cannot
+    /// shrink, or where CPU is scarcer than bandwidth. Receivers accept both.
+    public var compression: ItemsCompression
     /// The vnode's last batch: the receiver holds all of it after applying this one.
     public var isLast: Bool
 
-    public init(vnode: UInt32, cursor: ByteBuffer, itemCount: UInt32, items: ByteBuffer, isLast: Bool) {
+    public init(
+        vnode: UInt32, cursor: ByteBuffer, itemCount: UInt32, items: ByteBuffer, isLast: Bool, compression: ItemsCompression = .lz4
+    ) {
         precondition(cursor.readableBytes <= PeerProtocolLimits.cursorBytesMax, "transfer cursor over its limit")
         BatchItemsField.checkCompressible(items)
         self.vnode = vnode
@@ -32,13 +37,14 @@ public struct TransferBatch: PeerMessage {
         self.itemCount = itemCount
         self.items = items
         self.isLast = isLast
+        self.compression = compression
     }
 
     public func writeFields(into writer: inout PeerFieldWriter) {
         writer.integer(Tag.vnode, vnode)
         writer.bytes(Tag.cursor, cursor)
         writer.integer(Tag.itemCount, itemCount)
-        BatchItemsField.write(items, compression: .lz4, itemsTag: Tag.items, itemsLZ4Tag: Tag.itemsLZ4, into: &writer)
+        BatchItemsField.write(items, compression: compression, itemsTag: Tag.items, itemsLZ4Tag: Tag.itemsLZ4, into: &writer)
         writer.bool(Tag.isLast, isLast)
     }
 
@@ -54,7 +60,7 @@ public struct TransferBatch: PeerMessage {
                 reason: "\(cursor.readableBytes) bytes exceed the limit of \(PeerProtocolLimits.cursorBytesMax)")
         }
         itemCount = try reader.integer(Tag.itemCount)
-        items = try BatchItemsField.read(reader, itemsTag: Tag.items, itemsLZ4Tag: Tag.itemsLZ4, limits: limits).items
+        (items, compression) = try BatchItemsField.read(reader, itemsTag: Tag.items, itemsLZ4Tag: Tag.itemsLZ4, limits: limits)
         isLast = try reader.bool(Tag.isLast)
     }
 }

@@ -83,6 +83,18 @@ final class PeerMessageTests: XCTestCase {
         XCTAssertEqual(try PeerTestSupport.roundTrip(last), last)
     }
 
+    func testTransferBatchMayTravelUncompressed() throws {
+        let plain = TransferBatch(
+            vnode: 8, cursor: ByteBuffer(string: "c"), itemCount: 200, items: items, isLast: true, compression: .none)
+        let decoded = try PeerTestSupport.roundTrip(plain)
+        XCTAssertEqual(decoded, plain)
+        XCTAssertEqual(decoded.compression, .none)
+        XCTAssertTrue(plain.frame().fields.contains { $0.tag == TransferBatch.Tag.items })
+        XCTAssertFalse(plain.frame().fields.contains { $0.tag == TransferBatch.Tag.itemsLZ4 })
+        let compressed = TransferBatch(vnode: 8, cursor: ByteBuffer(string: "c"), itemCount: 200, items: items, isLast: true)
+        XCTAssertLessThan(compressed.frame().encodedBytes, plain.frame().encodedBytes)
+    }
+
     func testUnknownFieldsAreSkipped() throws {
         let hello = PeerTestSupport.hello()
         var frame = hello.frame()

@@ -16,8 +16,9 @@ SETTLE_TIMEOUT_S = 90.0
 
 
 class LocalCluster:
-    def __init__(self, workdir, replicas=2, vnodes=64, down_after_ms=2000, node_args=()):
+    def __init__(self, workdir, replicas=2, vnodes=64, down_after_ms=2000, node_args=(), coordinator_args=()):
         self.workdir = workdir
+        self.coordinator_args = list(coordinator_args)
         self.replicas = replicas
         self.vnodes = vnodes
         self.down_after_ms = down_after_ms
@@ -36,7 +37,7 @@ class LocalCluster:
         argv = [
             rondo_binary(), "coordinator", "--host", HOST, "--port", str(self.coordinator_port),
             "--state-dir", self.state_dir, "--replicas", str(self.replicas), "--vnodes", str(self.vnodes),
-            "--down-after-ms", str(self.down_after_ms), "--log-level", "info",
+            "--down-after-ms", str(self.down_after_ms), "--log-level", "info", *self.coordinator_args,
         ]
         self.coordinator = ServerProcess(argv, self.coordinator_port, os.path.join(self.workdir, "coordinator.log"))
         return self.coordinator
