@@ -36,9 +36,25 @@ extension Coordinator {
             state.transferLimits = limits
             schedule(now: now, out: &out)
             return .done("transfer limits: \(limits)")
-        case .upgradePlan, .upgradeStart, .upgradeStatus, .upgradePause, .upgradeResume, .upgradeAbort, .upgradeRollback,
-            .upgradeFinalize:
-            return try performUpgrade(command, now: now, out: &out)
+        case .upgradePlan(let request):
+            do { return .upgradePlan(try UpgradePlanner.plan(state: state, request: request)) } catch { throw .upgradePlan(error) }
+        case .upgradeStart(let request):
+            try startUpgrade(request, now: now, out: &out)
+            return try upgradeStatusResponse(now: now)
+        case .upgradeStatus: return try upgradeStatusResponse(now: now)
+        case .upgradePause:
+            try pauseUpgrade(out: &out)
+            return try upgradeStatusResponse(now: now)
+        case .upgradeResume:
+            try resumeUpgradeByOperator(now: now, out: &out)
+            return try upgradeStatusResponse(now: now)
+        case .upgradeAbort:
+            try stopUpgrade(.abort, now: now, out: &out)
+            return try upgradeStatusResponse(now: now)
+        case .upgradeRollback(let path):
+            try rollbackUpgrade(binaryPath: path, now: now, out: &out)
+            return try upgradeStatusResponse(now: now)
+        case .upgradeFinalize: return .done(try finalize(out: &out))
         }
     }
 

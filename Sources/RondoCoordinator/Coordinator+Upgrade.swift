@@ -2,22 +2,11 @@ import RondoCore
 import RondoPeer
 import RondoRing
 
-/// The rolling upgrade's commands. Each batch goes preflight → release → restart → return →
-/// health gate (`Coordinator+UpgradeSteps.swift`); these commands start, steer and stop it.
+/// The rolling upgrade's commands (dispatched by `ctl`). Each batch goes preflight → release →
+/// restart → return → health gate (`Coordinator+UpgradeSteps.swift`); these start, steer and stop it.
 extension Coordinator {
-    mutating func performUpgrade(_ command: CtlCommand, now: Int64, out: inout [CoordinatorAction]) throws(CoordinatorError) -> CtlResponse {
-        switch command {
-        case .upgradePlan(let request):
-            do { return .upgradePlan(try UpgradePlanner.plan(state: state, request: request)) } catch { throw .upgradePlan(error) }
-        case .upgradeStart(let request): try startUpgrade(request, now: now, out: &out)
-        case .upgradeStatus: _ = try readableRun()
-        case .upgradePause: try pauseUpgrade(out: &out)
-        case .upgradeResume: try resumeUpgradeByOperator(now: now, out: &out)
-        case .upgradeAbort: try stopUpgrade(.abort, now: now, out: &out)
-        case .upgradeRollback(let path): try rollbackUpgrade(binaryPath: path, now: now, out: &out)
-        case .upgradeFinalize: return .done(try finalize(out: &out))
-        default: preconditionFailure("not an upgrade command: \(command)")
-        }
+    func upgradeStatusResponse(now: Int64) throws(CoordinatorError) -> CtlResponse {
+        _ = try readableRun()
         return .upgradeStatus(upgradeStatus(nowMilliseconds: now)!)
     }
 
@@ -33,7 +22,7 @@ extension Coordinator {
         return run
     }
 
-    private mutating func startUpgrade(_ request: UpgradeRequest, now: Int64, out: inout [CoordinatorAction]) throws(CoordinatorError) {
+    mutating func startUpgrade(_ request: UpgradeRequest, now: Int64, out: inout [CoordinatorAction]) throws(CoordinatorError) {
         if let upgradeStateError { throw .upgrade(.stateUnreadable(upgradeStateError)) }
         if let run = upgradeRun, run.isRunning { throw .upgrade(.inProgress(step: run.step, batch: run.batchIndex + 1)) }
         let plan: UpgradePlan
@@ -54,14 +43,14 @@ extension Coordinator {
         advanceUpgrade(now: now, out: &out)
     }
 
-    private mutating func pauseUpgrade(out: inout [CoordinatorAction]) throws(CoordinatorError) {
+    mutating func pauseUpgrade(out: inout [CoordinatorAction]) throws(CoordinatorError) {
         let run = try runningRun()
         if let reason = run.pausedReason { throw .upgrade(.alreadyPaused(reason)) }
         upgradeRun?.pausedReason = "paused by the operator"
         out.append(.log(.notice, "upgrade paused by the operator at batch \(run.batchIndex + 1), \(run.step)"))
     }
 
-    private mutating func resumeUpgradeByOperator(now: Int64, out: inout [CoordinatorAction]) throws(CoordinatorError) {
+    mutating func resumeUpgradeByOperator(now: Int64, out: inout [CoordinatorAction]) throws(CoordinatorError) {
         let run = try runningRun()
         guard run.isPaused else { throw .upgrade(.notPaused) }
         unpause(now: now, out: &out)
@@ -86,7 +75,7 @@ extension Coordinator {
 
     /// Abort (and rollback) take effect at the next point where the cluster is whole: at once in
     /// preflight, by undoing a release in progress, else after the batch returned.
-    private mutating func stopUpgrade(_ request: UpgradeRun.StopRequest, now: Int64, out: inout [CoordinatorAction]) throws(CoordinatorError) {
+    mutating func stopUpgrade(_ request: UpgradeRun.StopRequest, now: Int64, out: inout [CoordinatorAction]) throws(CoordinatorError) {
         let run = try runningRun()
         guard run.stopRequest == nil else { throw .upgrade(.alreadyStopping) }
         upgradeRun?.stopRequest = request
@@ -100,7 +89,7 @@ extension Coordinator {
         advanceUpgrade(now: now, out: &out)
     }
 
-    private mutating func rollbackUpgrade(binaryPath: String?, now: Int64, out: inout [CoordinatorAction]) throws(CoordinatorError) {
+    mutating func rollbackUpgrade(binaryPath: String?, now: Int64, out: inout [CoordinatorAction]) throws(CoordinatorError) {
         let run = try readableRun()
         if let finalized = state.finalizedVersion,
             run.originalVersions.values.contains(where: { ($0.major, $0.minor) < (finalized.major, finalized.minor) })
