@@ -61,7 +61,9 @@ extension Coordinator {
         if run.step == .restart, let current = upgradeRun, current.isRunning, current.step == .restart,
             current.batchIndex == run.batchIndex, current.stopRequest == nil
         {
-            for node in current.currentBatch where !current.returned.contains(node) { orderRestart(node, run: current, out: &out) }
+            for node in current.currentBatch where !current.returned.contains(node) && state.members[node]?.state == .draining(released: true) {
+                orderRestart(node, run: current, out: &out)
+            }
         }
     }
 
