@@ -18,7 +18,7 @@ extension SimulatedCluster {
         switch message {
         case .hello(let holdsNoData, _):
             let hello = Hello(
-                clusterName: Self.clusterName, nodeID: from, role: .node, build: .current, advertisedHost: from.rawValue,
+                clusterName: Self.clusterName, nodeID: from, role: .node, build: node.build, advertisedHost: from.rawValue,
                 clientPort: 11211, peerPort: 7000)
             let addresses = MemberAddresses(
                 client: NodeAddress(host: from.rawValue, port: 11211), peer: NodeAddress(host: from.rawValue, port: 7000))
@@ -69,9 +69,8 @@ extension SimulatedCluster {
                 send(.node(.drop(vnode: vnode)), from: Self.coordinatorID, to: node)
             case .reply(let requestID, let response):
                 ctlReplies[requestID] = response
-            case .restartNode(let node, _, _, _):
-                // No scenario starts a rolling upgrade yet; one that does must model restarts.
-                violation("coordinator ordered \(node) to restart, which the simulation does not model yet")
+            case .restartNode(let node, let binaryPath, let mode, let deadline):
+                orderRestart(node, binaryPath: binaryPath, mode: mode, deadlineMilliseconds: deadline)
             case .log:
                 break
             }

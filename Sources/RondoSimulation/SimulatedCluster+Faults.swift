@@ -28,7 +28,9 @@ extension SimulatedCluster {
     /// A join of a new node, or the release (then leave) of an active one, when nothing else is
     /// pending, so that the run keeps at least `replicaCount` active members.
     func changeMembership() {
+        // A running upgrade refuses membership changes (its preflight would wait on them).
         guard let state = coordinator?.state, let table = state.table, isMembershipSettled, pendingJoins.isEmpty,
+            coordinator?.upgradeRun?.isRunning != true,
             pendingLeaves.isEmpty, upNodes.count == nodes.count
         else { return }
         if nodes.count < configuration.nodeCountMax, Bool.random(using: &generator) {
@@ -72,8 +74,17 @@ extension SimulatedCluster {
     public func crash(_ id: NodeID) {
         guard let node = nodes[id], node.isUp else { return }
         counters.nodeCrashes += 1
+        node.nextBinaryPath = nil
+        stopProcess(node, restartAt: now + configuration.restartDelayMinMilliseconds + Int64.random(in: 0...1_000, using: &generator))
+    }
+
+    /// The node's process ends (crash, or exit after a drain): its connections close, its peers
+    /// and the coordinator see them close. A new process starts at `restartAt` (nil: never).
+    func stopProcess(_ node: SimulatedNode, restartAt: Int64?) {
+        let id = node.nodeID
         node.isUp = false
-        node.restartAt = now + configuration.restartDelayMinMilliseconds + Int64.random(in: 0...1_000, using: &generator)
+        node.plannedRestart = nil
+        node.restartAt = restartAt
         network.breakConnections(of: id)
         for peer in upNodes {
             let node = nodes[peer]!

@@ -54,7 +54,9 @@ extension SimulatedCluster {
     /// answer to an earlier one is recognised and ignored.
     private func sendAttempt(client index: Int) {
         guard var operation = clients[index].operation else { return }
-        let up = upNodes
+        // A draining node takes no new operation: the client goes to another node, as a client
+        // with failover does when a node stops accepting.
+        let up = upNodes.filter { nodes[$0]!.takesClients }
         guard !up.isEmpty else {
             clients[index].operation = nil
             return
@@ -143,7 +145,7 @@ extension SimulatedCluster {
         finishAttempt(client: index, reply: reply)
     }
 
-    private func finishAttempt(client index: Int, reply: ClientReply) {
+    func finishAttempt(client index: Int, reply: ClientReply) {
         guard let operation = clients[index].operation else { return }
         switch reply {
         case .stored, .deleted:

@@ -14,7 +14,10 @@ extension SimulatedCluster {
     public func addNode() -> NodeID {
         precondition(nodes.count < configuration.nodeCountMax, "more nodes than nodeCountMax")
         let id = NodeID("n\(nodes.count + 1)")!
-        let node = SimulatedNode(nodeID: id, vnodeCount: vnodeCount, configuration: configuration.node, now: now)
+        let path = configuration.initialBinaryPath
+        guard let build = configuration.builds[path] else { preconditionFailure("initialBinaryPath \(path) is not in builds") }
+        let node = SimulatedNode(
+            nodeID: id, binaryPath: path, build: build, vnodeCount: vnodeCount, configuration: configuration.node, now: now)
         nodes[id] = node
         nodeOrder.append(id)
         sayHello(from: node)
@@ -26,8 +29,7 @@ extension SimulatedCluster {
         for id in nodeOrder {
             let node = nodes[id]!
             guard !node.isUp, let due = node.restartAt, due <= now else { continue }
-            node.restartEmpty(now: now)
-            sayHello(from: node)
+            startProcess(node)
         }
     }
 }

@@ -49,6 +49,11 @@ public final class SimulatedCluster {
     public internal(set) var violations: [String] = []
     /// Known, named gaps the run met (see docs/simulation.md): reported, never silently skipped.
     public internal(set) var knownGaps: [String: Int] = [:]
+    /// The operator's side of a rolling upgrade: the binary an external restart starts (nil:
+    /// the order's, else the node's own), and nodes whose process, once stopped for a restart,
+    /// never starts again.
+    public var operatorBinaryPath: String?
+    public var nodesThatNeverReturn: Set<NodeID> = []
 
     public init(configuration: SimulationConfiguration) {
         precondition(configuration.initialNodeCount >= 1 && configuration.initialNodeCount <= configuration.nodeCountMax)
@@ -135,6 +140,7 @@ public final class SimulatedCluster {
         runCoordinatorTimers()
         for id in upNodes { runNodeTimers(nodes[id]!) }
         runClients()
+        runDrains()
         if faultsEnabled { injectFaults() } else { followUpMembershipChanges() }
         checkInvariants()
     }
@@ -198,6 +204,7 @@ public final class SimulatedCluster {
             }
         case .forwarded(let request): execute(request, at: node, entryNode: envelope.from)
         case .reply(let requestID, let reply): resolve(requestID: requestID, reply: reply, entryNode: node.nodeID)
+        case .restart(let order): receiveRestartOrder(order, at: node)
         }
     }
 

@@ -1,5 +1,6 @@
 import RondoCore
 import RondoNode
+import RondoPeer
 
 /// Everything that crosses the simulated network: the nodes' and the coordinator's
 /// `NodeMessage`s, and the simulation's own client requests between nodes. Replication batches
@@ -12,9 +13,13 @@ enum SimulatedMessage {
     case forwarded(ClientRequest)
     /// The primary's answer, back to the entry node.
     case reply(requestID: UInt64, ClientReply)
+    /// The coordinator's `RestartNode` order (the runtime's process-level message: it is not
+    /// for `ClusterNode`, which knows nothing of processes and binaries).
+    case restart(RestartNode)
 
     /// Messages that change what a node holds or serves: a quiet cluster has none in flight.
     var isClusterChange: Bool {
+        if case .restart = self { return true }
         guard case .node(let message) = self else { return false }
         switch message {
         case .table, .drop, .transferOrder, .transfer, .transferCountsNow, .transferCompleted, .replicaHello: return true

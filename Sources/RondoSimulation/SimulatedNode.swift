@@ -2,6 +2,7 @@ import NIOCore
 import RondoCluster
 import RondoCore
 import RondoNode
+import RondoPeer
 import RondoRing
 import RondoStorage
 
@@ -18,17 +19,37 @@ final class SimulatedNode {
         var reply: ClientReply
     }
 
+    /// A restart order being carried out: the node drains, then its process stops and a new one
+    /// starts on `binaryPath` after `downForMilliseconds` (nil binary: it never comes back).
+    struct PlannedRestart {
+        var binaryPath: String?
+        var drainDeadline: Int64
+        var downForMilliseconds: Int64
+    }
+
     let nodeID: NodeID
+    /// The binary this process runs, and the build that binary is (said in every hello).
+    private(set) var binaryPath: String
+    private(set) var build: BuildInfo
+    /// Set while the node drains for a restart: it takes no new client operation.
+    var plannedRestart: PlannedRestart?
     private let configuration: ClusterNodeConfiguration
     private let vnodeCount: VnodeCount
     var isUp = true
     var restartAt: Int64?
+    /// What the next process runs; nil: the same binary (a crash restarts what was running).
+    var nextBinaryPath: String?
     private(set) var clock = ManualClock()
     private(set) var core: ClusterNode
     var pendingWrites: [WriteID: PendingWrite] = [:]
 
-    init(nodeID: NodeID, vnodeCount: VnodeCount, configuration: ClusterNodeConfiguration, now: Int64) {
+    init(
+        nodeID: NodeID, binaryPath: String, build: BuildInfo, vnodeCount: VnodeCount, configuration: ClusterNodeConfiguration,
+        now: Int64
+    ) {
         self.nodeID = nodeID
+        self.binaryPath = binaryPath
+        self.build = build
         self.configuration = configuration
         self.vnodeCount = vnodeCount
         core = Self.makeCore(nodeID: nodeID, vnodeCount: vnodeCount, configuration: configuration, clock: clock, now: now)
@@ -42,10 +63,15 @@ final class SimulatedNode {
         return ClusterNode(nodeID: nodeID, configuration: configuration, store: store, now: ClusterInstant(milliseconds: now))
     }
 
-    /// A new process under the same name: empty store, no table, no state machines.
-    func restartEmpty(now: Int64) {
+    /// A new process under the same name, running `binaryPath` (`build`): empty store, no
+    /// table, no state machines.
+    func restartEmpty(now: Int64, binaryPath: String, build: BuildInfo) {
         isUp = true
         restartAt = nil
+        plannedRestart = nil
+        nextBinaryPath = nil
+        self.binaryPath = binaryPath
+        self.build = build
         clock = ManualClock()
         core = Self.makeCore(nodeID: nodeID, vnodeCount: vnodeCount, configuration: configuration, clock: clock, now: now)
         pendingWrites = [:]
@@ -55,6 +81,9 @@ final class SimulatedNode {
     func advanceClock(to now: Int64) {
         clock.set(seconds: 1_700_000_000 + now / 1000)
     }
+
+    /// Up and not draining: clients may send it operations.
+    var takesClients: Bool { isUp && plannedRestart == nil }
 
     var store: ItemStore { core.store }
 

@@ -1,6 +1,7 @@
 import RondoCluster
 import RondoCore
 import RondoNode
+import RondoPeer
 
 /// The shape of one simulated run. Every bound the run needs is here, so a scenario reads as a
 /// list of numbers and every loop of the simulation ends.
@@ -35,6 +36,18 @@ public struct SimulationConfiguration: Sendable {
     public var restartDelayMinMilliseconds: Int64
     /// Simulated time the quiet phase may take to settle before that is a violation.
     public var settleMillisecondsMax: Int64
+    /// The binaries a node can run, by path: a restart order names the binary to execute, and
+    /// the build it runs is what the new process says in its hello.
+    public var builds: [String: BuildInfo]
+    /// What every node starts on (a key of `builds`).
+    public var initialBinaryPath: String
+    /// A node told to restart stops taking client operations and stops at the latest this long
+    /// after the order, failing what is still in flight (the drain bound).
+    public var drainMillisecondsMax: Int64
+    /// A drained node's new process says hello this long after the old one stopped (in-place:
+    /// the exec and start-up; external: the operator's or service manager's delay), at random
+    /// in this range.
+    public var restartDelayMillisecondsRange: ClosedRange<Int64>
 
     public init(seed: UInt64) {
         self.seed = seed
@@ -57,6 +70,19 @@ public struct SimulationConfiguration: Sendable {
         clientOperationPercent = 30
         restartDelayMinMilliseconds = 500
         settleMillisecondsMax = 60_000
+        builds = [Self.defaultBinaryPath: .current]
+        initialBinaryPath = Self.defaultBinaryPath
+        drainMillisecondsMax = 1_000
+        restartDelayMillisecondsRange = 100...1_200
+    }
+
+    /// The path of this build's binary in the default `builds`.
+    public static let defaultBinaryPath = "/opt/rondo-\(RondoVersion.current)"
+
+    /// A build of `version` speaking what this build speaks (the simulated releases differ in
+    /// their version only).
+    public static func build(_ version: SemanticVersion) -> BuildInfo {
+        BuildInfo(softwareVersion: version, protocolVersions: BuildInfo.current.protocolVersions, features: BuildInfo.current.features)
     }
 
     /// The replication limits every primary runs with: small windows and timeouts, so faults

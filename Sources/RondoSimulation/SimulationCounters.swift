@@ -15,11 +15,15 @@ public struct SimulationCounters: Sendable, CustomStringConvertible {
     public var transfersCompleted = 0
     public var drops = 0
     public var rebuildRequests = 0
+    /// Restart orders the nodes carried out (drain, stop, start on the ordered binary).
+    public var upgradeRestarts = 0
+    /// Client attempts still in flight at a draining node when its drain bound ran out.
+    public var drainFailures = 0
 
     public var description: String {
         "steps \(steps), writes acked \(writesAcknowledged) failed \(writesFailed), reads \(reads), notOwner \(notOwnerRetries), "
             + "timeouts \(requestsTimedOut), crashes \(nodeCrashes), coordinator restarts \(coordinatorRestarts), "
             + "partitions \(partitions), tables \(tablesInstalled), transfers \(transfersStarted)/\(transfersCompleted) done, "
-            + "drops \(drops), rebuild requests \(rebuildRequests)"
+            + "drops \(drops), rebuild requests \(rebuildRequests), upgrade restarts \(upgradeRestarts), drain failures \(drainFailures)"
     }
 }
