@@ -17,9 +17,13 @@ extension Coordinator {
         run("nodeConnected(\(hello.nodeID))") { coordinator, out in
             // A released member holds no copy: it may restart (a rolling upgrade restarts it on
             // purpose) without being declared down, which keeps its drain record so that its
-            // return restores the placement it left.
-            if holdsNoData, hello.role == .node, let record = coordinator.state.members[hello.nodeID], record.memberID != nil,
-                record.state.isLive, record.state != .candidate, record.state != .draining(released: true)
+            // return restores the placement it left. Nor is a member the coordinator counts on
+            // for no copy declared down: nothing it lost is trusted, and declaring it down would
+            // drop its drain record too (a returning upgrade node whose acceptance died with the
+            // previous coordinator says hello holding no data; simulation finding 9).
+            if holdsNoData, hello.role == .node, let record = coordinator.state.members[hello.nodeID], let id = record.memberID,
+                record.state.isLive, record.state != .candidate, record.state != .draining(released: true),
+                coordinator.state.holdsAnyCopy(id)
             {
                 coordinator.markDown(hello.nodeID, now: now, out: &out)
             }

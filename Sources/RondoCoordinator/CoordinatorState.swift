@@ -83,6 +83,11 @@ public struct CoordinatorState: Sendable, Hashable {
         return Set(table.replicas(of: vnode))
     }
 
+    /// Whether `member` holds a copy of any vnode, as far as the coordinator knows.
+    public func holdsAnyCopy(_ member: MemberID) -> Bool {
+        (0..<vnodeCount.value).contains { holders(of: $0).contains(member) }
+    }
+
     public func holds(_ replica: VnodeReplica) -> Bool {
         holders(of: replica.vnode).contains(replica.member)
     }

@@ -71,8 +71,8 @@ extension SimulatedCluster {
                 ctlReplies[requestID] = response
             case .restartNode(let node, let binaryPath, let mode, let deadline):
                 orderRestart(node, binaryPath: binaryPath, mode: mode, deadlineMilliseconds: deadline)
-            case .log:
-                break
+            case .log(let level, let message):
+                if printsCoordinatorLog { print("\(here) coordinator \(level): \(message)") }
             }
         }
     }

@@ -12,7 +12,8 @@ extension SimulatedCluster {
     static let membershipChangeChance = 4
 
     func injectFaults() {
-        let roll = Int.random(in: 0..<10_000, using: &generator)
+        // Scaling the roll down multiplies every chance (and keeps a run of scale 1 unchanged).
+        let roll = Int.random(in: 0..<10_000, using: &generator) / max(1, configuration.faultChanceScale)
         if roll < Self.nodeCrashChance {
             crashRandomNode()
         } else if roll < Self.nodeCrashChance + Self.coordinatorCrashChance {

@@ -53,6 +53,8 @@ public final class SimulatedCluster {
     /// the order's, else the node's own), and nodes whose process, once stopped for a restart,
     /// never starts again.
     public var operatorBinaryPath: String?
+    /// Prints the coordinator's log lines (`RONDO_SIM_LOG=1`, for replaying one seed).
+    public var printsCoordinatorLog = false
     public var nodesThatNeverReturn: Set<NodeID> = []
 
     public init(configuration: SimulationConfiguration) {

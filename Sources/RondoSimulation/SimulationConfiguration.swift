@@ -48,6 +48,8 @@ public struct SimulationConfiguration: Sendable {
     /// the exec and start-up; external: the operator's or service manager's delay), at random
     /// in this range.
     public var restartDelayMillisecondsRange: ClosedRange<Int64>
+    /// Multiplies the per-step chance of every random fault (1: the default rates).
+    public var faultChanceScale: Int
 
     public init(seed: UInt64) {
         self.seed = seed
@@ -74,6 +76,7 @@ public struct SimulationConfiguration: Sendable {
         initialBinaryPath = Self.defaultBinaryPath
         drainMillisecondsMax = 1_000
         restartDelayMillisecondsRange = 100...1_200
+        faultChanceScale = 1
     }
 
     /// The path of this build's binary in the default `builds`.

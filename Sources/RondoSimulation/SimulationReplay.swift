@@ -4,6 +4,8 @@ public enum SimulationReplay {
     public static let seedVariable = "RONDO_SIM_SEED"
     public static let seedCountVariable = "RONDO_SIM_SEEDS"
     public static let seedCountMax = 10_000
+    /// Set (to anything): the run prints the coordinator's log lines, prefixed with seed and step.
+    public static let logVariable = "RONDO_SIM_LOG"
 
     /// The seeds to run: the replayed one if set, else `defaults`.
     public static func seeds(default defaults: [UInt64], environment: [String: String]) -> [UInt64] {

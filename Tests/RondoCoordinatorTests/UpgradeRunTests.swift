@@ -312,6 +312,31 @@ final class UpgradeRunTests: XCTestCase {
         cluster.assertWhole()
     }
 
+    /// Simulation finding 9 (seed 24): the coordinator died right after admitting n1 back from
+    /// its restart, before the acceptance reached n1, which then said hello to the new
+    /// coordinator still holding no data. Declared down, it lost its drain record and its return
+    /// no longer restored the placement.
+    func testReturningNodeWhoseAcceptanceDiedWithTheCoordinatorKeepsItsReturn() {
+        var cluster = cluster()
+        let before = cluster.placement
+        start(&cluster)
+        cluster.driveUntil(.restart)
+        cluster.restartOrdersObeyed = 1
+        cluster.restartProcess(node("n1"), on: "0.2.0")
+        XCTAssertEqual(cluster.upgrade?.step, .returning)
+        // n1's acceptance is lost with the coordinator: n1 says hello again holding no data.
+        cluster.crash("n1")
+        cluster.restartCoordinator()
+        _ = cluster.connect("n1", version: "0.2.0", holdsNoData: true)
+        XCTAssertEqual(cluster.record("n1").state, .joining, "not declared down: the coordinator counts on no copy of n1")
+        XCTAssertEqual(cluster.upgrade?.step, .returning)
+        cluster.driveUntilBatchDone()
+        XCTAssertEqual(cluster.placement, before, "the return restored the placement")
+        cluster.driveUpgrade()
+        XCTAssertEqual(cluster.upgrade?.outcome, .completed)
+        cluster.assertWhole()
+    }
+
     func testCoordinatorRestartResendsALostRestartOrder() {
         var cluster = cluster()
         start(&cluster)

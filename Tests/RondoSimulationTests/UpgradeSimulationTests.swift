@@ -53,6 +53,7 @@ final class UpgradeSimulationTests: XCTestCase {
         -> SimulatedCluster
     {
         let cluster = SimulatedCluster(configuration: configuration)
+        cluster.printsCoordinatorLog = ProcessInfo.processInfo.environment[SimulationReplay.logVariable] != nil
         XCTAssertTrue(cluster.bootstrap(), "seed \(configuration.seed): bootstrap: \(cluster.violations)", file: file, line: line)
         cluster.faultsEnabled = false
         cluster.run(milliseconds: 500)
@@ -160,25 +161,51 @@ final class UpgradeSimulationTests: XCTestCase {
 
     // MARK: Faults
 
+    /// The crashed node stays away longer than `downAfter`: it is declared down, the upgrade
+    /// pauses; once it rejoined, the operator resumes and its release starts again.
     func testNodeCrashingMidReleasePausesAndResumes() {
         for seed in seeds([23]) {
-            let cluster = bootstrapped(configuration(seed: seed))
+            var configuration = configuration(seed: seed)
+            configuration.restartDelayMinMilliseconds = 3_500
+            let cluster = bootstrapped(configuration)
             start(cluster, request(.group(batchSize: 1)))
-            runUntil(cluster, "the second batch's release") {
-                cluster.upgradeStatus?.batchNumber == 2 && cluster.upgradeStatus?.step == .release
-            }
-            let victim = cluster.upgradeStatus!.currentBatch[0]
-            cluster.run(milliseconds: 30)
-            cluster.crash(victim)
+            let victim = crashMidRelease(cluster)
             let paused = runUntilUpgradeStops(cluster)
             XCTAssertEqual(paused?.outcome, .running, "seed \(seed)")
-            XCTAssertTrue(paused?.pausedReason?.contains(victim.rawValue) == true, "seed \(seed): \(paused?.description ?? "")")
+            XCTAssertTrue(
+                paused?.pausedReason?.contains("\(victim) went down during the release") == true, "seed \(seed): \(paused?.description ?? "")")
             runUntil(cluster, "\(victim) rejoining") { cluster.memberState(of: victim) == .active }
             if case .refused(let error)? = cluster.ctl(.upgradeResume) { XCTFail("seed \(seed): resume refused: \(error)") }
             assertCompleted(cluster, runUntilUpgradeStops(cluster))
             assertEveryNode(cluster, runs: Self.newVersion)
             finish(cluster, "upgrade-crash-mid-release")
         }
+    }
+
+    /// The crashed node is back before `downAfter`: the coordinator declares it down at its
+    /// hello (it holds no data) and it rejoins at once, so the release takes it again without a
+    /// pause (finding 10 in docs/simulation.md).
+    func testNodeRestartingQuicklyMidReleaseIsReleasedAgain() {
+        for seed in seeds([28]) {
+            let cluster = bootstrapped(configuration(seed: seed))
+            start(cluster, request(.group(batchSize: 1)))
+            crashMidRelease(cluster)
+            assertCompleted(cluster, runUntilUpgradeStops(cluster))
+            assertEveryNode(cluster, runs: Self.newVersion)
+            finish(cluster, "upgrade-quick-restart-mid-release")
+        }
+    }
+
+    /// Crashes the second batch's node 30 ms into its release; returns it.
+    @discardableResult
+    private func crashMidRelease(_ cluster: SimulatedCluster, file: StaticString = #filePath, line: UInt = #line) -> NodeID {
+        runUntil(cluster, "the second batch's release", file: file, line: line) {
+            cluster.upgradeStatus?.batchNumber == 2 && cluster.upgradeStatus?.step == .release
+        }
+        let victim = cluster.upgradeStatus!.currentBatch[0]
+        cluster.run(milliseconds: 30)
+        cluster.crash(victim)
+        return victim
     }
 
     func testCoordinatorRestartingMidUpgradeResumesAtTheSameStep() {
@@ -206,7 +233,8 @@ final class UpgradeSimulationTests: XCTestCase {
 
     func testNodeNeverComingBackPausesUntilTheOperatorRemovesIt() {
         for seed in seeds([25]) {
-            let cluster = bootstrapped(configuration(seed: seed))
+            // Five nodes: once the lost one is removed, four still let a batch of one go.
+            let cluster = bootstrapped(configuration(seed: seed, nodes: 5))
             let lost = cluster.nodeIDs[1]
             cluster.nodesThatNeverReturn = [lost]
             start(cluster, request(.group(batchSize: 1)))
@@ -255,33 +283,69 @@ final class UpgradeSimulationTests: XCTestCase {
         }
     }
 
-    /// Random strategy, restart mode and network loss, with random node crashes, coordinator
-    /// restarts and partitions throughout; the operator resumes each pause once every process
-    /// is back. `RONDO_SIM_SEEDS=N` widens it to N seeds from 300.
+    /// Random strategy, restart mode and network loss, random faults at five times the usual
+    /// rate (node crashes, coordinator restarts, partitions) throughout, plus one crash of a
+    /// batch node and one coordinator restart at seeded points of the upgrade; the operator
+    /// resumes each pause once every node is back. `RONDO_SIM_SEEDS=N` runs N seeds from 300.
     func testRandomUpgradeFaultMixes() {
         for seed in seeds(Array(300..<304)) {
+            var random = SplitMix64(seed: seed ^ 0x5eed)
             let strategies: [UpgradeStrategy] = [.group(batchSize: 1), .group(batchSize: 2), .atomic]
-            let strategy = strategies[Int(seed % 3)]
+            let strategy = strategies[Int.random(in: 0..<3, using: &random)]
             var configuration = configuration(seed: seed, nodes: 4, replicas: strategy == .group(batchSize: 1) ? 3 : 2)
-            configuration.dropPercent = Int(seed % 11)
+            configuration.dropPercent = Int.random(in: 0...10, using: &random)
             configuration.duplicatePercent = 2
+            configuration.faultChanceScale = 5
             let cluster = bootstrapped(configuration)
-            let mode: RestartMode = seed % 4 == 3 ? .external : .inPlace
+            let mode: RestartMode = Bool.random(using: &random) ? .external : .inPlace
             if mode == .external { cluster.operatorBinaryPath = Self.newBinary }
             cluster.faultsEnabled = true
             start(cluster, request(strategy, mode: mode))
-            var status = runUntilUpgradeStops(cluster)
-            var resumes = 0
-            while let paused = status, paused.outcome == .running, paused.pausedReason != nil, resumes < 8 {
-                resumes += 1
-                // The operator waits for every process to be back before resuming.
-                cluster.run(until: { cluster.nodeIDs.allSatisfy { cluster.memberState(of: $0) == .active || cluster.memberState(of: $0) == .draining(released: true) } }, millisecondsMax: 15_000)
-                cluster.ctl(.upgradeResume)
-                status = runUntilUpgradeStops(cluster)
+            let steps: [UpgradeStep] = [.release, .restart, .returning, .healthGate]
+            let crashAt = (batch: Int.random(in: 1...2, using: &random), step: steps[Int.random(in: 0..<4, using: &random)])
+            let restartAt = (batch: Int.random(in: 1...2, using: &random), step: steps[Int.random(in: 0..<4, using: &random)])
+            var crashed = false
+            var restarted = false
+            let status = operate(cluster) {
+                guard let status = cluster.upgradeStatus else { return }
+                if !crashed, status.batchNumber == crashAt.batch, status.step == crashAt.step, let node = status.currentBatch.first {
+                    crashed = true
+                    cluster.crash(node)
+                }
+                if !restarted, status.batchNumber == restartAt.batch, status.step == restartAt.step {
+                    restarted = true
+                    cluster.crashCoordinator(restartAfterMilliseconds: Int64.random(in: 200...2_500, using: &random))
+                }
             }
-            assertCompleted(cluster, status)
+            assertCompleted(cluster, status.status)
             assertEveryNode(cluster, runs: Self.newVersion)
-            finish(cluster, "upgrade-random-mix (\(strategy), \(mode), drop \(configuration.dropPercent) %, resumes \(resumes))")
+            finish(
+                cluster,
+                "upgrade-random-mix (\(strategy), \(mode), drop \(configuration.dropPercent) %, crash at \(crashAt), "
+                    + "coordinator restart at \(restartAt), resumes \(status.resumes))")
         }
+    }
+
+    /// Runs the upgrade to its end as an operator would: `fault` is called after every step;
+    /// each pause is resumed once every member is back (at most 8 times).
+    private func operate(_ cluster: SimulatedCluster, fault: () -> Void) -> (status: UpgradeStatus?, resumes: Int) {
+        var resumes = 0
+        let deadline = cluster.now + Self.upgradeMillisecondsMax * 2
+        while cluster.now < deadline {
+            cluster.step()
+            fault()
+            guard let status = cluster.upgradeStatus else { continue }
+            if status.outcome != .running { return (status, resumes) }
+            guard status.pausedReason != nil else { continue }
+            guard resumes < 8 else { return (status, resumes) }
+            let back = cluster.nodeIDs.allSatisfy {
+                cluster.memberState(of: $0) == .active || cluster.memberState(of: $0) == .draining(released: true)
+            }
+            if back {
+                resumes += 1
+                cluster.ctl(.upgradeResume)
+            }
+        }
+        return (cluster.upgradeStatus, resumes)
     }
 }
