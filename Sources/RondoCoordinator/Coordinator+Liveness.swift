@@ -16,8 +16,9 @@ extension Coordinator {
         _ node: NodeID, nowMilliseconds now: Int64, appliedSequences: [Int: UInt64],
         vnodeBytes: [Int: UInt64]? = nil, memory: NodeMemoryReport? = nil, clientErrorsPerMillion: UInt32? = nil
     ) -> [CoordinatorAction] {
-        run("heartbeat(\(node))") { coordinator, _ in
+        run("heartbeat(\(node))") { coordinator, out in
             guard var record = coordinator.state.members[node], record.state.isLive else { return }
+            defer { coordinator.dropUnknownCopies(of: record, reported: appliedSequences.keys, out: &out) }
             record.lastHeartbeatMilliseconds = max(record.lastHeartbeatMilliseconds, now)
             let vnodes = 0..<coordinator.state.vnodeCount.value
             for (vnode, sequence) in appliedSequences where vnodes.contains(vnode) {
@@ -28,6 +29,25 @@ extension Coordinator {
             if let clientErrorsPerMillion { record.clientErrorsPerMillion = clientErrorsPerMillion }
             coordinator.state.members[node] = record
         }
+    }
+
+    /// Copies a node reports that the coordinator neither lists, counts as held, nor is making
+    /// there are dropped: a drop lost in flight (it went out on a connection that closed with a
+    /// coordinator that died; the state already counted it done), or a cancelled copy that landed
+    /// anyway. Nothing else would ever remove them (simulation finding 11).
+    mutating func dropUnknownCopies(of record: MemberRecord, reported vnodes: Dictionary<Int, UInt64>.Keys, out: inout [CoordinatorAction]) {
+        guard let id = record.memberID, let table = state.table, record.connected else { return }
+        var found = false
+        for vnode in vnodes.sorted() where (0..<state.vnodeCount.value).contains(vnode) {
+            let replica = VnodeReplica(vnode: vnode, member: id)
+            guard !table.replicas(of: vnode).contains(id), state.target?.replicas(of: vnode).contains(id) != true,
+                !state.holds(replica), state.copies[replica] == nil, state.pendingDrops[replica] == nil
+            else { continue }
+            state.pendingDrops[replica] = PendingDrop(replica: replica, epoch: table.epoch)
+            out.append(.log(.notice, "\(record.nodeID) reports a copy of vnode \(vnode) it is not listed for: dropping it"))
+            found = true
+        }
+        if found { issueDrops(out: &out) }
     }
 
     /// Time passes: members silent past `downAfter` are down, overdue transfers fail, and

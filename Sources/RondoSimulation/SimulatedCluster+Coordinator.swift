@@ -66,6 +66,7 @@ extension SimulatedCluster {
                 send(.node(.transferOrder(Self.nodeTransferOrder(order))), from: Self.coordinatorID, to: order.source)
             case .dropVnode(let node, let vnode):
                 counters.drops += 1
+                if printsCoordinatorLog { print("\(here) drop of vnode \(vnode) sent to \(node)") }
                 send(.node(.drop(vnode: vnode)), from: Self.coordinatorID, to: node)
             case .reply(let requestID, let response):
                 ctlReplies[requestID] = response
@@ -124,6 +125,7 @@ extension SimulatedCluster {
     /// serving with the tables they have.
     public func crashCoordinator(restartAfterMilliseconds delay: Int64) {
         guard coordinator != nil else { return }
+        if printsCoordinatorLog { print("\(here) coordinator crashed, restarts in \(delay) ms") }
         coordinator = nil
         coordinatorRestartAt = now + delay
         network.breakConnections(of: Self.coordinatorID)

@@ -30,6 +30,30 @@ final class RestartTests: XCTestCase {
         cluster.assertConverged()
     }
 
+    /// Simulation finding 11 (upgrade mix seed 328): drops went out to n1 just before the
+    /// coordinator died and were lost with its connection; the persisted state counted them done,
+    /// so n1 kept copies nobody listed. A heartbeat reporting such a copy gets it dropped.
+    func testCopyWhoseDropWasLostIsDroppedWhenItsNodeReportsIt() {
+        var cluster = CoordinatorHarness(replicas: 2)
+        for name in ["n1", "n2", "n3"] {
+            cluster.join(name)
+            cluster.settle()
+        }
+        let n1 = cluster.record("n1").memberID!
+        let vnode = (0..<cluster.table.vnodeCount.value).first { !cluster.table.replicas(of: $0).contains(n1) }!
+        cluster.restartCoordinator()
+        cluster.drops = []
+        cluster.heartbeats(sequences: [node("n1"): [vnode: 7]])
+        XCTAssertEqual(cluster.drops.map(\.node), [node("n1")])
+        XCTAssertEqual(cluster.drops.map(\.vnode), [vnode])
+        // A heartbeat that crossed the drop asks for it again (a drop is idempotent); copies a
+        // node is listed for are never dropped.
+        let listed = cluster.table.vnodes(ownedBy: cluster.record("n2").memberID!).map { ($0, UInt64(1)) }
+        cluster.heartbeats(sequences: [node("n1"): [vnode: 7], node("n2"): Dictionary(uniqueKeysWithValues: listed)])
+        XCTAssertEqual(cluster.drops.map(\.node), [node("n1"), node("n1")], "\(cluster.drops)")
+        cluster.assertConverged()
+    }
+
     func testEventsBeforeRecoveryAreRefused() {
         var cluster = CoordinatorHarness(replicas: 2)
         cluster.join("n1")

@@ -21,6 +21,7 @@ final class ClusterSimulationTests: XCTestCase {
 
     private func bootstrapped(_ configuration: SimulationConfiguration) -> SimulatedCluster {
         let cluster = SimulatedCluster(configuration: configuration)
+        cluster.printsCoordinatorLog = ProcessInfo.processInfo.environment[SimulationReplay.logVariable] != nil
         XCTAssertTrue(cluster.bootstrap(), "seed \(configuration.seed): bootstrap: \(cluster.violations)")
         return cluster
     }
