@@ -84,12 +84,6 @@ extension SimulatedCluster {
         coordinator?.upgradeStatus(nowMilliseconds: now)
     }
 
-    /// The upgrade runs unpaused (false while the coordinator is down).
-    public var upgradeIsRunningUnpaused: Bool {
-        guard let run = coordinator?.upgradeRun else { return false }
-        return run.isRunning && !run.isPaused
-    }
-
     /// The software version node `id`'s process runs.
     public func softwareVersion(of id: NodeID) -> SemanticVersion? {
         nodes[id]?.build.softwareVersion
