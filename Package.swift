@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "RondoPeerTransport", targets: ["RondoPeerTransport"]),
         .library(name: "RondoCoordinatorServer", targets: ["RondoCoordinatorServer"]),
         .library(name: "RondoGateway", targets: ["RondoGateway"]),
+        .library(name: "RondoNode", targets: ["RondoNode"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -56,9 +57,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "RondoNode",
+            dependencies: [
+                "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "RondoSimulation",
             dependencies: [
-                "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster", "RondoCoordinator",
+                "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster", "RondoCoordinator", "RondoNode",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -156,6 +164,13 @@ let package = Package(
             name: "RondoClusterTests",
             dependencies: [
                 "RondoCluster", "RondoCore", "RondoRing", "RondoStorage", "RondoPeer", "RondoSimulation",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoNodeTests",
+            dependencies: [
+                "RondoNode", "RondoCluster", "RondoCore", "RondoRing", "RondoStorage", "RondoPeer",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

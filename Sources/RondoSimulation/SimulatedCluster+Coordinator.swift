@@ -1,6 +1,7 @@
 import RondoCluster
 import RondoCoordinator
 import RondoCore
+import RondoNode
 import RondoPeer
 import RondoRing
 
@@ -10,15 +11,19 @@ extension SimulatedCluster {
     func deliverToCoordinator(_ envelope: SeededEnvelope<NodeID, SimulatedMessage>) {
         guard coordinator != nil, let node = nodes[envelope.from], node.isUp else { return }
         let from = envelope.from
-        switch envelope.message {
-        case .hello:
+        guard case .node(let message) = envelope.message else {
+            violation("the coordinator received a client message from \(from)")
+            return
+        }
+        switch message {
+        case .hello(let holdsNoData, _):
             let hello = Hello(
                 clusterName: Self.clusterName, nodeID: from, role: .node, build: .current, advertisedHost: from.rawValue,
                 clientPort: 11211, peerPort: 7000)
             let addresses = MemberAddresses(
                 client: NodeAddress(host: from.rawValue, port: 11211), peer: NodeAddress(host: from.rawValue, port: 7000))
-            // A new process holds nothing until the coordinator's transfers fill it.
-            let holdsNoData = node.isFreshProcess
+            // A new process holds nothing until the coordinator's transfers fill it: its hello
+            // says so. (The epoch it carries is read directly on a coordinator restart.)
             coordinatorEvent { $0.nodeConnected(hello: hello, addresses: addresses, holdsNoData: holdsNoData, nowMilliseconds: now) }
         case .heartbeat(let sequences):
             coordinatorEvent { $0.heartbeat(from, nowMilliseconds: now, appliedSequences: sequences) }
@@ -29,8 +34,8 @@ extension SimulatedCluster {
             coordinatorEvent {
                 $0.transferCompleted(vnode: vnode, target: from, sequence: sequence, bytes: bytes, nowMilliseconds: now)
             }
-        case .transferFailed(let vnode, let reason):
-            coordinatorEvent { $0.transferFailed(vnode: vnode, target: from, reason: reason, nowMilliseconds: now) }
+        case .transferFailed(let vnode, let target, let reason):
+            coordinatorEvent { $0.transferFailed(vnode: vnode, target: target, reason: reason, nowMilliseconds: now) }
         default:
             violation("the coordinator received a node-bound message from \(from)")
         }
@@ -53,15 +58,15 @@ extension SimulatedCluster {
             case .answerHello(let node, let decision, let startEmpty):
                 var accepted = false
                 if case .accept = decision { accepted = true }
-                send(.helloAnswer(accepted: accepted, startEmpty: startEmpty), from: Self.coordinatorID, to: node)
+                send(.node(.helloAnswer(accepted: accepted, startEmpty: startEmpty)), from: Self.coordinatorID, to: node)
             case .pushTable(let push):
                 pushTable(push)
             case .startTransfer(let order):
                 counters.transfersStarted += 1
-                send(.transferOrder(order), from: Self.coordinatorID, to: order.source)
+                send(.node(.transferOrder(Self.nodeTransferOrder(order))), from: Self.coordinatorID, to: order.source)
             case .dropVnode(let node, let vnode):
                 counters.drops += 1
-                send(.drop(vnode: vnode), from: Self.coordinatorID, to: node)
+                send(.node(.drop(vnode: vnode)), from: Self.coordinatorID, to: node)
             case .reply(let requestID, let response):
                 ctlReplies[requestID] = response
             case .log:
@@ -78,7 +83,24 @@ extension SimulatedCluster {
             violation("coordinator pushed epoch \(push.epoch) before persisting it (persisted \(state.epoch))")
         }
         highestPushedEpoch = max(highestPushedEpoch, push.epoch)
-        for recipient in push.recipients { send(.table(push), from: Self.coordinatorID, to: recipient) }
+        let update = Self.nodeTableUpdate(push)
+        for recipient in push.recipients { send(.node(.table(update)), from: Self.coordinatorID, to: recipient) }
+    }
+
+    /// The coordinator's push as the node takes it (what the runtime's peer codec carries).
+    static func nodeTableUpdate(_ push: TablePush) -> NodeTableUpdate {
+        let directory = push.directory.map { entry in
+            NodeMember(
+                memberID: MemberID(entry.memberID), nodeID: entry.nodeID, clientHost: entry.addresses.client.host,
+                clientPort: entry.addresses.client.port, peerHost: entry.addresses.peer.host, peerPort: entry.addresses.peer.port)
+        }
+        return NodeTableUpdate(epoch: push.epoch, encodedTable: push.table, directory: directory)
+    }
+
+    static func nodeTransferOrder(_ order: TransferOrder) -> NodeTransferOrder {
+        NodeTransferOrder(
+            vnode: order.vnode, source: order.source, target: order.target, targetMemberID: MemberID(order.targetMemberID),
+            bytesPerSecond: order.bytesPerSecond, attempt: order.attempt)
     }
 
     func runCoordinatorTimers() {
@@ -103,7 +125,7 @@ extension SimulatedCluster {
         coordinator = nil
         coordinatorRestartAt = now + delay
         network.breakConnections(of: Self.coordinatorID)
-        for id in upNodes { nodes[id]!.isAdmitted = false }
+        for id in upNodes { nodes[id]!.core.coordinatorConnectionLost() }
     }
 
     /// Decodes what was persisted, resumes with the epochs the nodes report, and lets the nodes
@@ -126,26 +148,14 @@ extension SimulatedCluster {
         coordinator = Coordinator(recoveringWith: configuration, persisted: state)
         // The runtime learns these from the nodes' reconnects; the simulation reads them directly.
         var epochs: [NodeID: UInt64] = [:]
-        for id in upNodes { if let epoch = nodes[id]!.table?.epoch { epochs[id] = epoch } }
+        for id in upNodes { if let epoch = nodes[id]!.core.epoch { epochs[id] = epoch } }
         coordinatorEvent { $0.restarted(epochsReportedByNodes: epochs, nowMilliseconds: now) }
         for id in upNodes { sayHello(from: nodes[id]!) }
     }
 
+    /// A new coordinator connection: the node says hello (`ClusterNode` decides what it carries).
     func sayHello(from node: SimulatedNode) {
-        node.isAdmitted = false
-        node.helloDueAt = nil
-        send(.hello, from: node.nodeID, to: Self.coordinatorID)
-    }
-
-    func receiveHelloAnswer(accepted: Bool, startEmpty: Bool, at node: SimulatedNode) {
-        guard accepted else {
-            // Refused (e.g. the coordinator still sees the previous incarnation): try again later.
-            node.helloDueAt = now + configuration.heartbeatIntervalMilliseconds
-            return
-        }
-        if startEmpty { node.discardEverything() }
-        node.isAdmitted = true
-        node.isFreshProcess = false
+        perform(node.core.coordinatorConnectionReset(now: clusterNow), at: node)
     }
 
     /// The node was released: the coordinator says it is drained and holds nothing.

@@ -1,5 +1,6 @@
 import RondoCoordinator
 import RondoCore
+import RondoNode
 
 /// Faults: node crashes (memory lost, restart empty), coordinator crashes (restart from the
 /// persisted state), partitions. Random ones come from the seed; scenarios also call them.
@@ -61,7 +62,7 @@ extension SimulatedCluster {
         // admitted and filled (not joining).
         guard up.count == nodes.count, up.count > 1, let state = coordinator?.state, state.underReplicatedVnodeCount == 0,
             state.copies.isEmpty, state.members.values.allSatisfy({ $0.state != .down && $0.state != .joining }),
-            up.allSatisfy({ nodes[$0]!.isAdmitted && !nodes[$0]!.isFreshProcess })
+            up.allSatisfy({ nodes[$0]!.core.isAdmitted && !nodes[$0]!.core.holdsNoData })
         else { return }
         crash(up[Int.random(in: 0..<up.count, using: &generator)])
     }
@@ -74,7 +75,10 @@ extension SimulatedCluster {
         node.isUp = false
         node.restartAt = now + configuration.restartDelayMinMilliseconds + Int64.random(in: 0...1_000, using: &generator)
         network.breakConnections(of: id)
-        for peer in upNodes { forgetPeer(id, at: nodes[peer]!) }
+        for peer in upNodes {
+            let node = nodes[peer]!
+            perform(node.core.peerConnectionReset(id, now: clusterNow), at: node)
+        }
         coordinatorEvent { $0.nodeDisconnected(id, nowMilliseconds: now) }
     }
 

@@ -1,5 +1,6 @@
 import RondoCoordinator
 import RondoCore
+import RondoNode
 import RondoRing
 
 /// The invariants of docs/cluster-design.md, checked after every step, and the stronger ones
@@ -21,7 +22,7 @@ extension SimulatedCluster {
             nodeEpochs[Self.coordinatorID] = epoch
         }
         for id in upNodes {
-            guard let epoch = nodes[id]!.table?.epoch else { continue }
+            guard let epoch = nodes[id]!.core.epoch else { continue }
             if epoch < (nodeEpochs[id] ?? 0) { violation("\(id) installed epoch \(epoch) after \(nodeEpochs[id]!)") }
             nodeEpochs[id] = epoch
         }
@@ -31,8 +32,8 @@ extension SimulatedCluster {
     private func checkPrimariesOwnTheirVnodes() {
         for id in upNodes {
             let node = nodes[id]!
-            for vnode in node.primaries.keys where !node.isPrimary(of: vnode) {
-                violation("\(id) serves as primary of vnode \(vnode), which it does not own at epoch \(node.table?.epoch ?? 0)")
+            for vnode in node.core.primaryVnodes where !node.core.isListedPrimary(of: vnode) {
+                violation("\(id) serves as primary of vnode \(vnode), which it does not own at epoch \(node.core.epoch ?? 0)")
             }
         }
     }
@@ -41,7 +42,7 @@ extension SimulatedCluster {
     /// newest any running node holds.
     var authoritativeTable: RoutingTable? {
         if let table = coordinator?.state.table { return table }
-        return upNodes.compactMap { nodes[$0]!.table }.max { $0.epoch < $1.epoch }
+        return upNodes.compactMap { nodes[$0]!.core.table }.max { $0.epoch < $1.epoch }
     }
 
     /// For each key, the primary of the authoritative table, once it has installed that table
@@ -59,8 +60,8 @@ extension SimulatedCluster {
     private func servingPrimary(ofKey keyIndex: Int, table: RoutingTable) -> SimulatedNode? {
         let vnode = table.vnode(ofHash: keys[keyIndex].withUnsafeReadableBytes { VnodeHash.hash($0) })
         let primary = table.primary(of: vnode)
-        guard let node = upNodes.map({ nodes[$0]! }).first(where: { $0.memberID == primary }),
-            node.table?.epoch == table.epoch, node.primaries[vnode] != nil
+        guard let node = upNodes.map({ nodes[$0]! }).first(where: { $0.core.memberID == primary }),
+            node.core.epoch == table.epoch, node.core.replicator(of: vnode) != nil
         else { return nil }
         return node
     }
@@ -77,7 +78,7 @@ extension SimulatedCluster {
         let state = coordinator.state
         guard let table = state.table else { return "no table" }
         if let down = nodeOrder.first(where: { !nodes[$0]!.isUp }) { return "\(down) is down" }
-        if let id = nodeOrder.first(where: { !nodes[$0]!.isAdmitted }) { return "\(id) is not admitted" }
+        if let id = nodeOrder.first(where: { !nodes[$0]!.core.isAdmitted }) { return "\(id) is not admitted" }
         if state.target != nil || !state.copies.isEmpty || !state.pendingDrops.isEmpty {
             return "membership pending: target \(state.target != nil), copies \(state.copies.count), drops \(state.pendingDrops.count)"
         }
@@ -91,8 +92,8 @@ extension SimulatedCluster {
         }
         for member in table.members {
             guard let id = state.nodeID(of: member.id), let node = nodes[id] else { return "no node for \(member.id)" }
-            if node.table?.epoch != table.epoch { return "\(id) is at epoch \(node.table?.epoch ?? 0), not \(table.epoch)" }
-            if !node.outgoing.isEmpty || !node.incoming.isEmpty { return "\(id) has transfers running" }
+            if node.core.epoch != table.epoch { return "\(id) is at epoch \(node.core.epoch ?? 0), not \(table.epoch)" }
+            if node.core.hasTransfersRunning { return "\(id) has transfers running" }
         }
         for vnode in 0..<vnodeCount.value {
             if let blocker = replicationBlocker(of: vnode, table: table) { return blocker }
@@ -101,13 +102,13 @@ extension SimulatedCluster {
     }
 
     private func replicationBlocker(of vnode: Int, table: RoutingTable) -> String? {
-        let replicas = table.replicas(of: vnode).map { member in nodes.values.first { $0.memberID == member && $0.isUp } }
-        guard let primaryNode = replicas.first ?? nil, let primary = primaryNode.primaries[vnode] else {
+        let replicas = table.replicas(of: vnode).map { member in nodes.values.first { $0.core.memberID == member && $0.isUp } }
+        guard let primaryNode = replicas.first ?? nil, let primary = primaryNode.core.replicator(of: vnode) else {
             return "vnode \(vnode) has no running primary"
         }
         if primary.pendingWriteCount > 0 { return "vnode \(vnode) has writes pending" }
-        for case let node? in replicas.dropFirst() where node.appliers[vnode]?.appliedThrough != primary.lastSequence {
-            return "vnode \(vnode) on \(node.nodeID) at \(node.appliers[vnode]?.appliedThrough.description ?? "no copy"), "
+        for case let node? in replicas.dropFirst() where node.core.replicaAppliedThrough(of: vnode) != primary.lastSequence {
+            return "vnode \(vnode) on \(node.nodeID) at \(node.core.replicaAppliedThrough(of: vnode)?.description ?? "no copy"), "
                 + "primary at \(primary.lastSequence)"
         }
         return nil
@@ -123,7 +124,7 @@ extension SimulatedCluster {
             if listed.count != expected { violation("vnode \(vnode) has \(listed.count) replicas, expected \(expected)") }
             for id in upNodes {
                 let node = nodes[id]!
-                guard let member = node.memberID, listed.contains(member) else {
+                guard let member = node.core.memberID, listed.contains(member) else {
                     if node.store.itemCount(inVnode: vnode) > 0 { violation("\(id) still holds vnode \(vnode), which it does not own") }
                     continue
                 }

@@ -1,11 +1,12 @@
 import NIOCore
 import RondoCluster
 import RondoCore
+import RondoNode
 import RondoRing
 import RondoStorage
 
-/// Clients and request routing: a client sends to any node; the node routes with
-/// `RequestRouter` and its own table, executes locally or forwards to the primary, which
+/// Clients and request routing: a client sends to any node; the node routes with its
+/// `ClusterNode` (`RequestRouter` over its own table), executes locally or forwards to the primary, which
 /// executes or answers `notOwner`. The model records what clients hear.
 extension SimulatedCluster {
     static let setPercent = 50
@@ -66,23 +67,16 @@ extension SimulatedCluster {
         clients[index].operation = operation
         let node = nodes[operation.entryNode]!
         let request = ClientRequest(requestID: operation.requestID, keyIndex: operation.keyIndex, operation: operation.operation)
-        guard let table = node.table else {
-            finishAttempt(client: index, reply: .notOwner(epoch: 0))
-            return
-        }
-        let router = RequestRouter(table: table, localMember: node.memberID ?? MemberID(UInt32.max))
         let intent: RequestIntent = operation.operation == .get ? .read : .write
         do {
-            switch try router.route(key: keys[operation.keyIndex], intent: intent) {
+            switch try node.core.route(key: keys[operation.keyIndex], intent: intent) {
             case .local:
                 execute(request, at: node, entryNode: node.nodeID)
-            case .forward(let member):
-                guard let primary = node.directory[member] else {
-                    finishAttempt(client: index, reply: .failed("no address for \(member)"))
-                    return
-                }
+            case .forward(_, let primary):
                 send(.forwarded(request), from: node.nodeID, to: primary)
             }
+        } catch .noTable {
+            finishAttempt(client: index, reply: .notOwner(epoch: 0))
         } catch {
             finishAttempt(client: index, reply: .failed("\(error)"))
         }
@@ -91,9 +85,9 @@ extension SimulatedCluster {
     /// The request at the node that believes itself primary (or finds it is not).
     func execute(_ request: ClientRequest, at node: SimulatedNode, entryNode: NodeID) {
         let key = keys[request.keyIndex]
-        let vnode = node.store.vnode(of: key)
-        guard node.isPrimary(of: vnode), var primary = node.primaries[vnode] else {
-            answer(request.requestID, .notOwner(epoch: node.table?.epoch ?? 0), from: node, to: entryNode)
+        let vnode = node.core.vnode(of: key)
+        if case .notOwner(let epoch) = node.core.ownership(ofVnode: vnode) {
+            answer(request.requestID, .notOwner(epoch: epoch), from: node, to: entryNode)
             return
         }
         if case .get = request.operation {
@@ -102,7 +96,7 @@ extension SimulatedCluster {
             return
         }
         do {
-            try primary.checkAdmission()
+            try node.core.admitWrite(vnode: vnode)
         } catch {
             answer(request.requestID, .failed("\(error)"), from: node, to: entryNode)
             return
@@ -124,15 +118,12 @@ extension SimulatedCluster {
             reply = .deleted
         }
         appliedOrderOfRequest[request.requestID] = model.recordApplied(keyIndex: request.keyIndex, value: value)
-        node.nextWriteID += 1
-        let id = WriteID(node.nextWriteID)
-        node.pendingWrites[id] = SimulatedNode.PendingWrite(requestID: request.requestID, entryNode: entryNode, reply: reply)
         do {
-            let actions = try primary.write(id, key: key, change: ReplicationChange(capturing: node.store.peek(key)), now: clusterNow)
-            node.primaries[vnode] = primary
-            performPrimary(actions, at: node)
+            let (id, effects) = try node.core.recordWrite(key: key, vnode: vnode, now: clusterNow)
+            // Recorded before the effects run: they may complete the write at once.
+            node.pendingWrites[id] = SimulatedNode.PendingWrite(requestID: request.requestID, entryNode: entryNode, reply: reply)
+            perform(effects, at: node)
         } catch {
-            node.pendingWrites[id] = nil
             violation("\(node.nodeID): an admitted write was refused: \(error)")
         }
     }

@@ -1,17 +1,12 @@
 import RondoCore
+import RondoNode
 
-/// What happens on a node when time passes: heartbeats (with applied sequences), hellos after a
-/// refusal, primaries' timers and transfer batches.
+/// What happens on a node when time passes (`ClusterNode.tick`: heartbeats, hellos after a
+/// refusal, primaries' timers and transfer batches), and node processes starting.
 extension SimulatedCluster {
     func runNodeTimers(_ node: SimulatedNode) {
         node.advanceClock(to: now)
-        if coordinator != nil, !node.isAdmitted, let due = node.helloDueAt, due <= now { sayHello(from: node) }
-        if node.isAdmitted, node.nextHeartbeatAt <= now {
-            node.nextHeartbeatAt = now + configuration.heartbeatIntervalMilliseconds
-            send(.heartbeat(appliedSequences: node.appliedSequences), from: node.nodeID, to: Self.coordinatorID)
-        }
-        tickPrimaries(of: node)
-        pumpTransfers(of: node)
+        perform(node.core.tick(now: clusterNow), at: node)
     }
 
     /// Starts a new node process and has it say hello; it joins when a scenario says `ctl join`.
@@ -19,7 +14,7 @@ extension SimulatedCluster {
     public func addNode() -> NodeID {
         precondition(nodes.count < configuration.nodeCountMax, "more nodes than nodeCountMax")
         let id = NodeID("n\(nodes.count + 1)")!
-        let node = SimulatedNode(nodeID: id, vnodeCount: vnodeCount, now: now)
+        let node = SimulatedNode(nodeID: id, vnodeCount: vnodeCount, configuration: configuration.node, now: now)
         nodes[id] = node
         nodeOrder.append(id)
         sayHello(from: node)

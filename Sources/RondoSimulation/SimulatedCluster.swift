@@ -2,6 +2,7 @@ import NIOCore
 import RondoCluster
 import RondoCoordinator
 import RondoCore
+import RondoNode
 import RondoPeer
 import RondoRing
 
@@ -188,20 +189,30 @@ public final class SimulatedCluster {
 
     private func deliver(_ envelope: SeededEnvelope<NodeID, SimulatedMessage>, to node: SimulatedNode) {
         switch envelope.message {
-        case .replication(let batch): receiveReplication(batch, at: node, from: envelope.from)
-        case .replicationAck(let ack): receiveAck(ack, at: node, from: envelope.from)
-        case .transfer(let batch): receiveTransfer(batch, at: node, from: envelope.from)
-        case .replicaHello(let vnode, let sequence, let epoch):
-            receiveReplicaHello(vnode: vnode, appliedThrough: sequence, epoch: epoch, at: node, from: envelope.from)
-        case .transferCountsNow(let vnode, let sequence, let bytes): confirmTransfer(vnode: vnode, sequence: sequence, bytes: bytes, at: node)
+        case .node(let message):
+            guard let message = throughTheWire(message, to: node) else { return }
+            if envelope.from == Self.coordinatorID {
+                perform(node.core.receiveFromCoordinator(message, now: clusterNow), at: node)
+            } else {
+                perform(node.core.receive(message, from: envelope.from, now: clusterNow), at: node)
+            }
         case .forwarded(let request): execute(request, at: node, entryNode: envelope.from)
         case .reply(let requestID, let reply): resolve(requestID: requestID, reply: reply, entryNode: node.nodeID)
-        case .helloAnswer(let accepted, let startEmpty): receiveHelloAnswer(accepted: accepted, startEmpty: startEmpty, at: node)
-        case .table(let push): install(push, at: node)
-        case .transferOrder(let order): startTransfer(order, at: node)
-        case .drop(let vnode): drop(vnode, at: node)
-        case .hello, .epochAcknowledged, .heartbeat, .transferCompleted, .transferFailed:
-            violation("\(node.nodeID) received a message meant for the coordinator")
+        }
+    }
+
+    /// Batches pass through the peer codec, as on the wire: what a node receives is what the
+    /// frame decoder would give it.
+    private func throughTheWire(_ message: NodeMessage, to node: SimulatedNode) -> NodeMessage? {
+        do {
+            switch message {
+            case .replication(let batch): return .replication(try ReplicationBatch(decoding: batch.frame()))
+            case .transfer(let batch): return .transfer(try TransferBatch(decoding: batch.frame()))
+            default: return message
+            }
+        } catch {
+            violation("\(node.nodeID): a batch did not survive the peer codec: \(error)")
+            return nil
         }
     }
 

@@ -1,5 +1,6 @@
 import RondoCluster
 import RondoCore
+import RondoNode
 
 /// The shape of one simulated run. Every bound the run needs is here, so a scenario reads as a
 /// list of numbers and every loop of the simulation ends.
@@ -65,6 +66,16 @@ public struct SimulationConfiguration: Sendable {
             writeAckPolicy: writeAckPolicy, logEntriesMax: 64, batchEntriesMax: 8, inFlightEntriesMax: 32,
             pendingWritesMax: 64, lagReportAfterMilliseconds: 300, writeTimeoutMilliseconds: 1_000,
             retransmitAfterMilliseconds: 60, batchCompression: seed % 2 == 0 ? .lz4 : .none)
+    }
+
+    /// What every node's `ClusterNode` runs with: the replication and transfer limits above, a
+    /// small transfer budget (small vnodes still finish within a second or so), a refused hello
+    /// repeated after one heartbeat interval.
+    var node: ClusterNodeConfiguration {
+        ClusterNodeConfiguration(
+            replication: replication, transferSource: transferSource, heartbeatIntervalMilliseconds: heartbeatIntervalMilliseconds,
+            helloRetryAfterMilliseconds: heartbeatIntervalMilliseconds, transferConcurrency: 2, transferBytesPerSecond: 1 << 20,
+            transferBurstBytes: 8 << 10, transferBatchesPerTickMax: 4, parkedHellosMax: 4096)
     }
 
     var transferSource: TransferSourceConfiguration {

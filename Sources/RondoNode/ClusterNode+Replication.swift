@@ -1,0 +1,119 @@
+import RondoCluster
+import RondoCore
+import RondoPeer
+
+/// Replication between nodes: batches from primaries to replicas, acks back, and the primaries'
+/// actions turned into effects.
+extension ClusterNode {
+    func receiveReplication(_ batch: ReplicationBatch, from sender: NodeID, now: ClusterInstant) {
+        let entries: [ReplicationEntry]
+        do {
+            entries = try batch.decodedEntries()
+        } catch {
+            emit(.incident(.replicationUndecodable(from: sender, reason: "\(error)")))
+            return
+        }
+        let vnode = Int(batch.vnode)
+        let actions: [ReplicaAction]
+        if var target = incoming[vnode] {
+            actions = target.receive(entries)
+            incoming[vnode] = target
+        } else if var applier = appliers[vnode] {
+            actions = applier.receive(entries)
+            appliers[vnode] = applier
+        } else {
+            // No copy here (not yet filled, or dropped): nothing to apply, nothing to ack.
+            return
+        }
+        performReplica(actions, primary: sender)
+    }
+
+    func performReplica(_ actions: [ReplicaAction], primary: NodeID) {
+        for action in actions {
+            switch action {
+            case .applyFailed(let vnode, let sequence, let outcome):
+                emit(.incident(.applyFailed(vnode: vnode, sequence: sequence, reason: "\(outcome)")))
+            case .caughtUp(let vnode, _):
+                finishIncomingTransfer(vnode: vnode)
+            case .acknowledge, .requestCatchUp:
+                if let ack = action.replicationAck { emit(.sendToPeer(primary, .replicationAck(ack))) }
+            }
+        }
+    }
+
+    func receiveAck(_ ack: ReplicationAck, from sender: NodeID, now: ClusterInstant) {
+        let vnode = Int(ack.vnode)
+        guard var primary = primaries[vnode], let member = memberIDs[sender] else { return }
+        let actions = primary.receiveAck(from: member, through: ack.acknowledgedSequence, now: now)
+        primaries[vnode] = primary
+        performPrimary(actions, now: now)
+    }
+
+    func performPrimary(_ actions: [PrimaryAction], now: ClusterInstant) {
+        for action in actions {
+            switch action {
+            case .send(let batch, let member):
+                guard let target = node(of: member) else { continue }
+                emit(.sendToPeer(target, .replication(batch)))
+            case .completeWrite(let id, _):
+                emit(.completeWrite(id))
+            case .failWrite(let id, let error):
+                emit(.failWrite(id, error))
+            case .transferTargetCaughtUp(let vnode, let member, let sequence):
+                reportTransferCompleted(vnode: vnode, member: member, sequence: sequence)
+            case .replicaLagging:
+                // The coordinator judges liveness from heartbeats; nothing to do here.
+                break
+            case .rebuildRequired(let vnode, let member):
+                emit(.rebuildRequested(vnode: vnode, member: member))
+                startRebuild(of: vnode, to: member, now: now)
+            }
+        }
+    }
+
+    /// Timers of the primaries: resend, report, time writes out, and flush.
+    func tickPrimaries(now: ClusterInstant) {
+        for vnode in primaries.keys.sorted() {
+            guard var primary = primaries[vnode] else { continue }
+            let actions = primary.tick(now: now)
+            primaries[vnode] = primary
+            performPrimary(actions, now: now)
+        }
+    }
+
+    /// Sends what every primary has not sent yet: the runtime calls it after a burst of writes
+    /// (a read of the client connection) instead of waiting for the next `tick`.
+    public func flushReplication(now: ClusterInstant) -> [NodeEffect] {
+        for vnode in primaries.keys.sorted() {
+            guard var primary = primaries[vnode] else { continue }
+            let actions = primary.flush(now: now)
+            primaries[vnode] = primary
+            performPrimary(actions, now: now)
+        }
+        return drainEffects()
+    }
+
+    /// A new connection to a peer is up: for every vnode this node holds as a replica and whose
+    /// primary (by this node's table) is that peer, it says what it holds. The primary, which reset
+    /// what it knew of this replica when the old connection went (`peerConnectionReset` on its
+    /// side), sends nothing to it until this first ack arrives.
+    public func peerConnected(_ peer: NodeID, now: ClusterInstant) -> [NodeEffect] {
+        guard let table, let member = memberIDs[peer] else { return [] }
+        for vnode in appliers.keys.sorted() where table.primary(of: vnode) == member {
+            emit(.sendToPeer(peer, .replicaHello(vnode: vnode, appliedThrough: appliers[vnode]!.appliedThrough, epoch: table.epoch)))
+        }
+        return drainEffects()
+    }
+
+    /// A peer's connections closed (it crashed or the link broke): its transfers are over and
+    /// what the primaries knew of it must be relearned from its next `replicaHello` or ack.
+    public func peerConnectionReset(_ peer: NodeID, now: ClusterInstant) -> [NodeEffect] {
+        guard let member = memberIDs[peer] else { return [] }
+        for vnode in primaries.keys.sorted() { primaries[vnode]!.connectionReset(member) }
+        for key in outgoing.keys.sorted(by: { $0.vnode < $1.vnode }) where outgoing[key]!.targetNode == peer {
+            outgoing[key] = nil
+            startScheduled(scheduler.finished(key), now: now)
+        }
+        return drainEffects()
+    }
+}

@@ -1,0 +1,133 @@
+import RondoCluster
+import RondoCore
+import RondoPeer
+import RondoRing
+
+/// Vnode transfers. The coordinator's order reaches the source, which must be the vnode's
+/// primary: it makes the target a pending replica (`beginTransfer`) and streams the snapshot
+/// through the node's scheduler and throttle. The target imports it, replays, and once the
+/// primary counts it (`.transferTargetCaughtUp`) the primary tells the target
+/// (`transferCountsNow`), which reports completion on its own coordinator connection.
+extension ClusterNode {
+    func startTransfer(_ order: NodeTransferOrder, now: ClusterInstant) {
+        memberIDs[order.target] = order.targetMemberID
+        let key = ScheduledTransfer(vnode: order.vnode, target: order.targetMemberID)
+        // A repeated order (a retry, or a restarted coordinator) replaces the running copy.
+        if outgoing.removeValue(forKey: key) != nil { startScheduled(scheduler.finished(key), now: now) }
+        request(key, to: order.target, now: now)
+    }
+
+    /// The primary's own answer to `.rebuildRequired`: copy the vnode to the listed replica whose
+    /// copy cannot be trusted, as a transfer the coordinator did not order (it has no event for it).
+    func startRebuild(of vnode: Int, to member: MemberID, now: ClusterInstant) {
+        let key = ScheduledTransfer(vnode: vnode, target: member)
+        guard primaries[vnode] != nil, outgoing[key] == nil, pendingTransfers[key] == nil,
+            let targetNode = directory[member]?.nodeID
+        else { return }
+        request(key, to: targetNode, now: now)
+    }
+
+    private func request(_ key: ScheduledTransfer, to targetNode: NodeID, now: ClusterInstant) {
+        pendingTransfers[key] = targetNode
+        do {
+            startScheduled(try scheduler.request(key), now: now)
+        } catch {
+            pendingTransfers[key] = nil
+            emit(.sendToCoordinator(.transferFailed(vnode: key.vnode, target: targetNode, reason: "\(error)")))
+        }
+    }
+
+    func startScheduled(_ transfers: [ScheduledTransfer], now: ClusterInstant) {
+        for transfer in transfers {
+            guard let targetNode = pendingTransfers.removeValue(forKey: transfer) else { continue }
+            guard var primary = primaries[transfer.vnode] else {
+                // A source that is not the vnode's primary cannot make the target a pending
+                // replica on the primary, nor tell when it counts: refused, named (see
+                // docs/simulation.md); the coordinator retries within its limits.
+                emit(.incident(.transferSourceNotPrimary(vnode: transfer.vnode)))
+                emit(.sendToCoordinator(.transferFailed(vnode: transfer.vnode, target: targetNode, reason: "source is not the primary")))
+                startScheduled(scheduler.finished(transfer), now: now)
+                continue
+            }
+            let snapshotSequence = primary.beginTransfer(to: transfer.target, now: now)
+            primaries[transfer.vnode] = primary
+            let source = VnodeTransferSource(
+                vnode: transfer.vnode, store: store, snapshotSequence: snapshotSequence, configuration: configuration.transferSource)
+            outgoing[transfer] = OutgoingTransfer(source: source, targetNode: targetNode)
+        }
+    }
+
+    /// Sends what the throttle allows of each outgoing transfer.
+    func pumpTransfers(now: ClusterInstant) {
+        for key in outgoing.keys.sorted(by: { ($0.vnode, $0.target) < ($1.vnode, $1.target) }) {
+            for _ in 0..<configuration.transferBatchesPerTickMax {
+                guard var transfer = outgoing[key] else { break }
+                let action = transfer.source.nextBatch(now: now, throttle: &throttle)
+                outgoing[key] = transfer
+                if case .send(let batch) = action {
+                    emit(.sendToPeer(transfer.targetNode, .transfer(batch)))
+                    continue
+                }
+                if case .finished = action {
+                    transferBytes[key] = UInt64(transfer.source.bodyBytesSent)
+                    outgoing[key] = nil
+                    startScheduled(scheduler.finished(key), now: now)
+                }
+                break
+            }
+        }
+    }
+
+    /// Run-time change of the node's transfer limits (the coordinator's `setTransferLimits`).
+    /// Lowering the concurrency stops no running copy.
+    public func setTransferLimits(concurrency: Int, bytesPerSecond: Int, now: ClusterInstant) -> [NodeEffect] {
+        let concurrency = min(max(concurrency, 1), TransferScheduler.concurrencyMax)
+        throttle.setBytesPerSecond(min(max(bytesPerSecond, 1), TransferThrottle.bytesPerSecondMax), now: now)
+        startScheduled(scheduler.setConcurrency(concurrency), now: now)
+        return drainEffects()
+    }
+
+    func receiveTransfer(_ batch: TransferBatch, from sender: NodeID, now: ClusterInstant) {
+        let vnode = Int(batch.vnode)
+        if (try? batch.batchIndex()) == 0 {
+            // A new transfer: the snapshot replaces whatever copy this node had.
+            appliers[vnode] = nil
+            incoming[vnode] = VnodeTransferTarget(vnode: vnode, store: store)
+        }
+        guard var target = incoming[vnode], !target.isCaughtUp else { return }
+        do {
+            let actions = try target.receive(batch)
+            incoming[vnode] = target
+            // The snapshot's ack goes on the stream (as a replica hello of epoch 0): on an idle
+            // vnode no later entry would bring another ack if this one were lost, and the transfer
+            // would wait for its timeout. The source is the primary that began the transfer.
+            for case .acknowledge(let vnode, let through) in actions {
+                emit(.sendToPeer(sender, .replicaHello(vnode: vnode, appliedThrough: through, epoch: 0)))
+            }
+            performReplica(actions.filter { if case .acknowledge = $0 { return false } else { return true } }, primary: sender)
+        } catch {
+            incoming[vnode] = nil
+            emit(.sendToCoordinator(.transferFailed(vnode: vnode, target: nodeID, reason: "\(error)")))
+        }
+    }
+
+    /// The target holds the snapshot and every entry after it: from now on an ordinary replica.
+    func finishIncomingTransfer(vnode: Int) {
+        guard let target = incoming.removeValue(forKey: vnode), let applier = target.replicaApplier else { return }
+        appliers[vnode] = applier
+    }
+
+    /// The primary's replicator counts the target now: the coordinator may switch. The word goes
+    /// through the target (`transferCountsNow`), whose crash breaks the stream.
+    func reportTransferCompleted(vnode: Int, member: MemberID, sequence: UInt64) {
+        guard let target = node(of: member) else { return }
+        let bytes = transferBytes.removeValue(forKey: ScheduledTransfer(vnode: vnode, target: member)) ?? 0
+        emit(.sendToPeer(target, .transferCountsNow(vnode: vnode, sequence: sequence, bytes: bytes)))
+    }
+
+    /// At the target: report completion if it still holds the copy.
+    func confirmTransfer(vnode: Int, sequence: UInt64, bytes: UInt64) {
+        guard appliers[vnode] != nil || incoming[vnode]?.isCaughtUp == true else { return }
+        emit(.sendToCoordinator(.transferCompleted(vnode: vnode, sequence: sequence, bytes: bytes)))
+    }
+}

@@ -1,0 +1,44 @@
+import RondoCluster
+
+/// The limits and intervals one `ClusterNode` runs with. Every queue the node keeps is bounded
+/// here.
+public struct ClusterNodeConfiguration: Sendable {
+    public var replication: ReplicationConfiguration
+    public var transferSource: TransferSourceConfiguration
+    public var heartbeatIntervalMilliseconds: Int64
+    /// A refused hello is repeated after this long.
+    public var helloRetryAfterMilliseconds: Int64
+    /// Outgoing transfers running at once (`TransferScheduler`).
+    public var transferConcurrency: Int
+    /// Outgoing transfers waiting for a slot, at most.
+    public var transferQueuedMax: Int
+    public var transferBytesPerSecond: Int
+    public var transferBurstBytes: Int
+    /// Batches one outgoing transfer may send per `tick`, at most (the throttle may allow fewer).
+    public var transferBatchesPerTickMax: Int
+    /// Replica hellos from a newer epoch kept until that table is installed, at most.
+    public var parkedHellosMax: Int
+
+    public init(
+        replication: ReplicationConfiguration = ReplicationConfiguration(),
+        transferSource: TransferSourceConfiguration = TransferSourceConfiguration(),
+        heartbeatIntervalMilliseconds: Int64 = 500, helloRetryAfterMilliseconds: Int64 = 500, transferConcurrency: Int = 2,
+        transferQueuedMax: Int = 4096, transferBytesPerSecond: Int = 1 << 20, transferBurstBytes: Int = 8 << 10,
+        transferBatchesPerTickMax: Int = 4, parkedHellosMax: Int = 4096
+    ) {
+        precondition(heartbeatIntervalMilliseconds >= 1 && helloRetryAfterMilliseconds >= 1)
+        precondition(transferConcurrency >= 1 && transferConcurrency <= TransferScheduler.concurrencyMax)
+        precondition(transferBytesPerSecond >= 1 && transferBurstBytes >= 1 && transferBatchesPerTickMax >= 1)
+        precondition(transferQueuedMax >= 0 && parkedHellosMax >= 0)
+        self.replication = replication
+        self.transferSource = transferSource
+        self.heartbeatIntervalMilliseconds = heartbeatIntervalMilliseconds
+        self.helloRetryAfterMilliseconds = helloRetryAfterMilliseconds
+        self.transferConcurrency = transferConcurrency
+        self.transferQueuedMax = transferQueuedMax
+        self.transferBytesPerSecond = transferBytesPerSecond
+        self.transferBurstBytes = transferBurstBytes
+        self.transferBatchesPerTickMax = transferBatchesPerTickMax
+        self.parkedHellosMax = parkedHellosMax
+    }
+}

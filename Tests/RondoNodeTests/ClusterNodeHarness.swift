@@ -1,0 +1,98 @@
+import NIOCore
+import RondoCluster
+import RondoCore
+import RondoNode
+import RondoPeer
+import RondoRing
+import RondoStorage
+
+/// Builds `ClusterNode`s and tables for unit tests: three members n1, n2, n3 (member numbers
+/// 1, 2, 3), tables from `RoutingTable.build`.
+enum ClusterNodeHarness {
+    static let vnodeCount = try! VnodeCount(8)
+    static let n1 = NodeID("n1")!
+    static let n2 = NodeID("n2")!
+    static let n3 = NodeID("n3")!
+
+    static func instant(_ milliseconds: Int64) -> ClusterInstant { ClusterInstant(milliseconds: milliseconds) }
+
+    static func makeNode(
+        _ nodeID: NodeID, replication: ReplicationConfiguration = ReplicationConfiguration(writeAckPolicy: .all),
+        configure: (inout ClusterNodeConfiguration) -> Void = { _ in }
+    ) -> ClusterNode {
+        let store = ItemStore(
+            configuration: StoreConfiguration(memoryLimitBytes: 8 << 20, vnodeCount: vnodeCount, shardCount: 1), clock: ManualClock())
+        var configuration = ClusterNodeConfiguration(replication: replication)
+        configure(&configuration)
+        return ClusterNode(nodeID: nodeID, configuration: configuration, store: store, now: instant(0))
+    }
+
+    static func member(_ id: UInt32, _ node: NodeID) -> NodeMember {
+        NodeMember(memberID: MemberID(id), nodeID: node, clientHost: node.rawValue, clientPort: 11211, peerHost: node.rawValue, peerPort: 7000)
+    }
+}
+
+extension ClusterNodeHarness {
+    /// The first table of a three-node cluster with `replicaCount` replicas (epoch 1).
+    static func initialTable(replicaCount: Int) throws -> RoutingTable {
+        try RoutingTable.initial(vnodeCount: vnodeCount, replicaCount: replicaCount, nodes: (1...3).map { NodeDescriptor(id: MemberID($0)) })
+    }
+
+    static let directory = [member(1, n1), member(2, n2), member(3, n3)]
+
+    static func update(_ table: RoutingTable, directory: [NodeMember] = directory) -> NodeTableUpdate {
+        NodeTableUpdate(epoch: table.epoch, encodedTable: table.encoded(), directory: directory)
+    }
+
+    static func nodeID(of member: MemberID) -> NodeID {
+        directory.first { $0.memberID == member }!.nodeID
+    }
+
+    /// A key of the given vnode.
+    static func key(inVnode vnode: Int, of node: ClusterNode) -> ByteBuffer {
+        for index in 0..<100_000 {
+            let key = ByteBuffer(string: "key-\(index)")
+            if node.vnode(of: key) == vnode { return key }
+        }
+        fatalError("no key found for vnode \(vnode)")
+    }
+
+    /// Stores a value on the node's store as the front end would, then records the write.
+    static func write(_ value: String, to key: ByteBuffer, on node: ClusterNode, now: ClusterInstant) throws -> (WriteID, [NodeEffect]) {
+        let vnode = node.vnode(of: key)
+        try node.admitWrite(vnode: vnode)
+        _ = node.store.store(key, value: ByteBuffer(string: value), flags: 0, expiresAt: 0, mode: .set)
+        return try node.recordWrite(key: key, vnode: vnode, now: now)
+    }
+}
+
+/// Effects picked apart for assertions.
+extension Array where Element == NodeEffect {
+    var peerMessages: [(NodeID, NodeMessage)] {
+        compactMap { if case .sendToPeer(let peer, let message) = $0 { return (peer, message) } else { return nil } }
+    }
+
+    var coordinatorMessages: [NodeMessage] {
+        compactMap { if case .sendToCoordinator(let message) = $0 { return message } else { return nil } }
+    }
+
+    var completedWrites: [WriteID] {
+        compactMap { if case .completeWrite(let id) = $0 { return id } else { return nil } }
+    }
+
+    var incidents: [NodeIncident] {
+        compactMap { if case .incident(let incident) = $0 { return incident } else { return nil } }
+    }
+
+    var replicationBatches: [(NodeID, ReplicationBatch)] {
+        peerMessages.compactMap { if case .replication(let batch) = $0.1 { return ($0.0, batch) } else { return nil } }
+    }
+
+    var transferBatches: [(NodeID, TransferBatch)] {
+        peerMessages.compactMap { if case .transfer(let batch) = $0.1 { return ($0.0, batch) } else { return nil } }
+    }
+
+    var heartbeats: [[Int: UInt64]] {
+        coordinatorMessages.compactMap { if case .heartbeat(let sequences) = $0 { return sequences } else { return nil } }
+    }
+}
