@@ -199,7 +199,9 @@ struct NodeCommand: AsyncParsableCommand {
         // and whose forwards still need peers) before the runtime closes its sessions.
         let services = ServiceGroup(
             configuration: .init(
-                services: [.init(service: runtime), .init(service: server)],
+                // A runtime that must stop the node (a vnode-count mismatch) lets the server
+                // drain its clients; the group then ends with the runtime's error.
+                services: [.init(service: runtime, failureTerminationBehavior: .gracefullyShutdownGroup), .init(service: server)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
