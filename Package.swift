@@ -166,8 +166,11 @@ let package = Package(
             name: "RondoNodeRuntimeTests",
             dependencies: [
                 "RondoNodeRuntime", "RondoNode", "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster",
-                "RondoProtocol", "RondoGateway",
+                "RondoProtocol", "RondoGateway", "RondoEngine", "RondoCoordinator", "RondoCoordinatorServer",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "RondoCoreTests", dependencies: ["RondoCore"]),

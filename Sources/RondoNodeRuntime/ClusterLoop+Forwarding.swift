@@ -98,7 +98,7 @@ extension ClusterLoop {
         }
         switch route {
         case .local where isWrite:
-            executeLocalWrite(request, promise: forward.promise)
+            executeLocalWrite(request, promise: forward.promise, mayReroute: false)
         case .local:
             var reply = ByteBuffer()
             _ = engine.execute(request, into: &reply)
@@ -207,7 +207,8 @@ extension ClusterLoop {
                 case .failure(let error): reply(ForwardedReply(requestID: id, reply: ServerErrorReply.bytes(reason: GatewayFailure.reason(of: error))))
                 }
             }
-            executeLocalWrite(request, promise: promise)
+            // Checked above: a forwarded write is never forwarded again.
+            executeLocalWrite(request, promise: promise, mayReroute: false)
         }
     }
 

@@ -12,10 +12,11 @@ import RondoRing
 extension ClusterLoop {
     /// Every attempt says who this process is now: a fresh process holds no data; a reconnecting
     /// one reports the newest table it installed.
-    func coordinatorHello(clientPort: Int) -> Hello {
+    /// `peerPort`: the port the peer listener bound (the configured one, or the kernel's pick).
+    func coordinatorHello(clientPort: Int, peerPort: Int) -> Hello {
         Hello(
             clusterName: configuration.clusterName, nodeID: configuration.nodeID, role: .node, build: .current,
-            advertisedHost: configuration.host, clientPort: UInt16(clamping: clientPort), peerPort: UInt16(clamping: configuration.peerPort),
+            advertisedHost: configuration.host, clientPort: UInt16(clamping: clientPort), peerPort: UInt16(clamping: peerPort),
             holdsNoData: node.holdsNoData, tableEpoch: node.epoch)
     }
 

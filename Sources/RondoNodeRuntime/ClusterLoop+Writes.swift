@@ -7,7 +7,9 @@ import RondoProtocol
 /// Writes on vnodes this node is the primary of: admitted by the vnode's replicator, applied to the
 /// store by the engine, then replicated; the reply waits until the write-ack policy is met.
 extension ClusterLoop {
-    func executeLocalWrite(_ request: MemcachedRequest, promise: EventLoopPromise<ByteBuffer>) {
+    /// `mayReroute`: a write whose vnode this node does not own is sent to the owner; false for a
+    /// write that was routed here by this loop's own table (routing it again would loop).
+    func executeLocalWrite(_ request: MemcachedRequest, promise: EventLoopPromise<ByteBuffer>, mayReroute: Bool = true) {
         guard !isStopped else { return promise.fail(GatewayFailure(reason: "the node is stopping")) }
         let keys: [ByteBuffer]
         switch ClusterRequestKind(request) {
@@ -19,6 +21,8 @@ extension ClusterLoop {
                 try node.admitWrite(vnode: vnode)
             } catch {
                 switch error {
+                case .notOwner(let epoch) where !mayReroute:
+                    promise.fail(GatewayFailure(reason: "not the owner of vnode \(vnode) at epoch \(epoch)"))
                 case .notOwner:
                     // The client loop routed with an older snapshot than this loop's table: route
                     // again from here.

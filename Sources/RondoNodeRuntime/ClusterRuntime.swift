@@ -66,18 +66,19 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
                 HandshakePolicy(clusterName: configuration.clusterName, localNodeID: configuration.nodeID, isNodeIDInUse: { _ in false })
             },
             logger: logger, onEvent: { connection, event in core.value.listenerEvent(connection, event) })
+        let peerPort = listener.port
         let peers = PeerConnectionPool(
             group: loop, logger: logger,
             hello: {
                 Hello(
                     clusterName: configuration.clusterName, nodeID: configuration.nodeID, role: .node, build: .current,
                     advertisedHost: configuration.host, clientPort: UInt16(clamping: clientPort),
-                    peerPort: UInt16(clamping: configuration.peerPort))
+                    peerPort: UInt16(clamping: peerPort))
             },
             onEvent: { peer, event in core.value.peerEvent(peer, event) })
         let coordinator = PeerClient(
             host: configuration.coordinatorHost, port: configuration.coordinatorPort, eventLoop: loop, logger: logger,
-            hello: { core.value.coordinatorHello(clientPort: clientPort) },
+            hello: { core.value.coordinatorHello(clientPort: clientPort, peerPort: peerPort) },
             onEvent: { event in core.value.coordinatorEvent(event) })
         logger.info(
             "cluster runtime started",

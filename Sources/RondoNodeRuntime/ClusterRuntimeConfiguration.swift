@@ -9,7 +9,7 @@ public struct ClusterRuntimeConfiguration: Sendable {
     public var clusterName: String
     /// Where peers and clients reach this node (also the peer listener's bind address).
     public var host: String
-    /// The peer listener's port.
+    /// The peer listener's port (0: the kernel picks one; the node advertises the bound port).
     public var peerPort: Int
     public var coordinatorHost: String
     public var coordinatorPort: Int
