@@ -123,6 +123,23 @@ final class ClusterRuntimeSocketTests: XCTestCase {
         let nodeGroup = ServiceGroup(services: nodes.map { $0.runtime as any Service }, logger: logger)
         let nodesTask = Task { try await nodeGroup.run() }
 
+        do {
+            try await exercise(nodes, coordinatorPort: port)
+        } catch {
+            // Close everything this test opened before reporting.
+            await nodeGroup.triggerGracefulShutdown()
+            _ = try? await nodesTask.value
+            coordinatorTask.cancel()
+            _ = try? await coordinatorTask.value
+            throw error
+        }
+        await nodeGroup.triggerGracefulShutdown()
+        try await nodesTask.value
+        coordinatorTask.cancel()
+        try await coordinatorTask.value
+    }
+
+    private func exercise(_ nodes: [TestNode], coordinatorPort port: Int) async throws {
         // Before any table, nothing is routable.
         XCTAssertEqual(nodes[0].runtime.route(key: ByteBuffer(string: "k"), isWrite: true), .unavailable(reason: "no routing table yet"))
         for (index, name) in ["n1", "n2"].enumerated() {
@@ -181,10 +198,5 @@ final class ClusterRuntimeSocketTests: XCTestCase {
         for node in nodes {
             for key in written.keys { XCTAssertNil(node.store.peek(ByteBuffer(string: key)), key) }
         }
-
-        await nodeGroup.triggerGracefulShutdown()
-        try await nodesTask.value
-        coordinatorTask.cancel()
-        try await coordinatorTask.value
     }
 }
