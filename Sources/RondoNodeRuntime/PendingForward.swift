@@ -13,11 +13,3 @@ struct PendingForward {
     /// The answer is due by then; nil while it waits for a table or a backoff (`retry` bounds that).
     var deadline: ClusterInstant?
 }
-
-/// A local write applied to the store and waiting for the replication its write-ack policy needs.
-struct PendingLocalWrite {
-    /// The engine's reply, sent once every write it made is replicated.
-    var reply: ByteBuffer
-    var waitingFor: Set<WriteID>
-    var promise: EventLoopPromise<ByteBuffer>
-}
