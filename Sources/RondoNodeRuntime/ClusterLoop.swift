@@ -100,7 +100,7 @@ final class ClusterLoop {
                 if case .transferFailed(let vnode, let target, let reason) = message {
                     logger.info("transfer failed", metadata: ["vnode": "\(vnode)", "target": "\(target)", "reason": "\(reason)"])
                 }
-                guard let wire = message.coordinatorWireMessage(heartbeatSequence: heartbeatSequence) else { continue }
+                guard let wire = message.coordinatorWireMessage(heartbeatSequence: heartbeatSequence, sender: node.nodeID) else { continue }
                 coordinator?.send(wire)
             case .completeWrite(let id):
                 completeWrite(id)

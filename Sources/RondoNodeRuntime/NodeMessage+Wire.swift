@@ -55,15 +55,15 @@ extension NodeMessage {
 
     /// The wire form of a message to the coordinator; nil for the hello (the session's handshake
     /// carries it) and for anything that never goes to the coordinator. `heartbeatSequence`
-    /// numbers heartbeats.
-    func coordinatorWireMessage(heartbeatSequence: UInt64) -> (any PeerMessage)? {
+    /// numbers heartbeats; `sender` is this node.
+    func coordinatorWireMessage(heartbeatSequence: UInt64, sender: NodeID) -> (any PeerMessage)? {
         switch self {
         case .epochAcknowledged(let epoch): return EpochAcknowledged(epoch: epoch)
         case .heartbeat(let applied): return Heartbeat(sequence: heartbeatSequence, appliedSequences: applied)
         case .transferCompleted(let vnode, let sequence, let bytes): return TransferCompleted(vnode: vnode, sequence: sequence, bytes: bytes)
-        // The coordinator takes the sender as the failed copy's target; a source's refusal names
-        // another target, which the wire message cannot carry (see docs/operations.md).
-        case .transferFailed(let vnode, _, let reason): return TransferFailed(vnode: vnode, reason: reason)
+        // A target reporting its own copy leaves `target` out (the sender is the target).
+        case .transferFailed(let vnode, let target, let reason):
+            return TransferFailed(vnode: vnode, reason: reason, target: target == sender ? nil : target)
         default: return nil
         }
     }

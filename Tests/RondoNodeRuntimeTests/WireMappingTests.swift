@@ -44,13 +44,21 @@ final class WireMappingTests: XCTestCase {
     }
 
     func testCoordinatorMessages() throws {
-        XCTAssertNil(NodeMessage.hello(holdsNoData: true, tableEpoch: nil).coordinatorWireMessage(heartbeatSequence: 1))
+        XCTAssertNil(NodeMessage.hello(holdsNoData: true, tableEpoch: nil).coordinatorWireMessage(heartbeatSequence: 1, sender: NodeID("me")!))
         let heartbeat = try XCTUnwrap(
-            NodeMessage.heartbeat(appliedSequences: [2: 9]).coordinatorWireMessage(heartbeatSequence: 4) as? Heartbeat)
+            NodeMessage.heartbeat(appliedSequences: [2: 9]).coordinatorWireMessage(heartbeatSequence: 4, sender: NodeID("me")!) as? Heartbeat)
         XCTAssertEqual(heartbeat, Heartbeat(sequence: 4, appliedSequences: [2: 9]))
-        let failed = try XCTUnwrap(
-            NodeMessage.transferFailed(vnode: 3, target: NodeID("x")!, reason: "r").coordinatorWireMessage(heartbeatSequence: 0) as? TransferFailed)
-        XCTAssertEqual(failed, TransferFailed(vnode: 3, reason: "r"))
+        // A target reports its own copy: no target field. A source's refusal names the target.
+        let own = try XCTUnwrap(
+            NodeMessage.transferFailed(vnode: 3, target: NodeID("me")!, reason: "r").coordinatorWireMessage(heartbeatSequence: 0, sender: NodeID("me")!)
+                as? TransferFailed)
+        XCTAssertEqual(own, TransferFailed(vnode: 3, reason: "r"))
+        let refused = try XCTUnwrap(
+            NodeMessage.transferFailed(vnode: 3, target: NodeID("x")!, reason: "r").coordinatorWireMessage(heartbeatSequence: 0, sender: NodeID("me")!)
+                as? TransferFailed)
+        XCTAssertEqual(refused, TransferFailed(vnode: 3, reason: "r", target: NodeID("x")!))
+        XCTAssertEqual(try TransferFailed(decoding: refused.frame()), refused)
+        XCTAssertNil(try TransferFailed(decoding: own.frame()).target)
     }
 
     func testANotOwnerReplyRoundTrips() throws {
