@@ -49,8 +49,8 @@ class LocalCluster:
         self.peer_ports[node_id] = peer_port
         argv = [
             rondo_binary(), "node", "--host", HOST, "--port", str(client_port), "--peer-port", str(peer_port),
-            "--node-id", node_id, "--coordinator", f"{HOST}:{self.coordinator_port}", "--log-level", "info",
-            *self.node_args,
+            "--node-id", node_id, "--coordinator", f"{HOST}:{self.coordinator_port}", "--vnodes", str(self.vnodes),
+            "--log-level", "info", *self.node_args,
         ]
         log = os.path.join(self.workdir, f"{node_id}.log")
         # Append: a restarted node keeps the log of its previous life.
@@ -73,10 +73,11 @@ class LocalCluster:
     # -- ctl ---------------------------------------------------------------------------------
 
     def ctl(self, *args, check=True, json_output=True, timeout_s=20):
-        argv = [rondo_binary(), "ctl", "--coordinator", f"{HOST}:{self.coordinator_port}"]
+        # The connection options belong to each ctl subcommand: they follow its name.
+        argv = [rondo_binary(), "ctl", args[0], "--coordinator", f"{HOST}:{self.coordinator_port}"]
         if json_output:
             argv.append("--json")
-        argv += list(args)
+        argv += list(args[1:])
         result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s)
         if check and result.returncode != 0:
             raise RuntimeError(f"rondo ctl {' '.join(args)} exited {result.returncode}: {result.stderr.strip()}")
