@@ -73,11 +73,11 @@ class LocalCluster:
     # -- ctl ---------------------------------------------------------------------------------
 
     def ctl(self, *args, check=True, json_output=True, timeout_s=20):
-        # The connection options belong to each ctl subcommand: they follow its name.
-        argv = [rondo_binary(), "ctl", args[0], "--coordinator", f"{HOST}:{self.coordinator_port}"]
+        # The documented form: connection options before the subcommand (they may follow it too).
+        argv = [rondo_binary(), "ctl", "--coordinator", f"{HOST}:{self.coordinator_port}"]
         if json_output:
             argv.append("--json")
-        argv += list(args[1:])
+        argv += list(args)
         result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s)
         if check and result.returncode != 0:
             raise RuntimeError(f"rondo ctl {' '.join(args)} exited {result.returncode}: {result.stderr.strip()}")
