@@ -88,6 +88,15 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Bytes per second this node's outgoing transfers may send together.")
     var transferBytesPerSecond = ClusterNodeConfiguration().transferBytesPerSecond
 
+    @Option(help: "How outgoing vnode transfers travel: lz4 (smaller on the wire) or none (less CPU; for data LZ4 cannot shrink).")
+    var transferCompression: TransferCompressionName = .lz4
+
+    enum TransferCompressionName: String, ExpressibleByArgument, CaseIterable {
+        case lz4, none
+
+        var compression: ItemsCompression { self == .lz4 ? .lz4 : .none }
+    }
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1...256") }
@@ -183,8 +192,9 @@ struct NodeCommand: AsyncParsableCommand {
     ) async throws {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let nodeConfiguration = ClusterNodeConfiguration(
-            replication: ReplicationConfiguration(writeAckPolicy: writeAck), transferConcurrency: transferConcurrency,
-            transferBytesPerSecond: transferBytesPerSecond)
+            replication: ReplicationConfiguration(writeAckPolicy: writeAck),
+            transferSource: TransferSourceConfiguration(compression: transferCompression.compression),
+            transferConcurrency: transferConcurrency, transferBytesPerSecond: transferBytesPerSecond)
         let runtimeConfiguration = ClusterRuntimeConfiguration(
             nodeID: nodeID, clusterName: clusterName, host: host, peerPort: peerPort, coordinatorHost: coordinator.host,
             coordinatorPort: coordinator.port, vnodeCount: vnodes, node: nodeConfiguration)
