@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "RondoCoordinatorServer", targets: ["RondoCoordinatorServer"]),
         .library(name: "RondoGateway", targets: ["RondoGateway"]),
         .library(name: "RondoNode", targets: ["RondoNode"]),
+        .library(name: "RondoNodeRuntime", targets: ["RondoNodeRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -141,11 +142,35 @@ let package = Package(
             dependencies: [
                 "RondoCore", "RondoServer", "RondoBench", "RondoStorage",
                 "RondoPeer", "RondoRing", "RondoCoordinator", "RondoPeerTransport", "RondoCoordinatorServer",
+                "RondoNodeRuntime", "RondoNode", "RondoCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RondoNodeRuntime",
+            dependencies: [
+                "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster", "RondoNode", "RondoProtocol",
+                "RondoEngine", "RondoGateway", "RondoPeerTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "RondoNodeRuntimeTests",
+            dependencies: [
+                "RondoNodeRuntime", "RondoNode", "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster",
+                "RondoProtocol", "RondoGateway", "RondoEngine", "RondoCoordinator", "RondoCoordinatorServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "RondoCoreTests", dependencies: ["RondoCore"]),

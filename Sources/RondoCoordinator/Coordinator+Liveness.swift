@@ -82,6 +82,19 @@ extension Coordinator {
     /// re-replicates onto other members.
     mutating func markDown(_ node: NodeID, now: Int64, out: inout [CoordinatorAction]) {
         guard let record = state.members[node] else { return }
+        if let id = record.memberID, let table = state.table, table.member(id) != nil,
+            !table.members.contains(where: { $0.id != id && $0.state == .active })
+        {
+            // The last active member: a table cannot lose it (there would be nowhere to route),
+            // and a table listing a down member is no valid state to persist or restart from. It
+            // stays listed, disconnected; the silence is reported once per `downAfter` until it
+            // returns. With no other copy there is nothing to promote: what it held comes back
+            // with it or is lost.
+            state.members[node]?.connected = false
+            state.members[node]?.lastHeartbeatMilliseconds = now
+            out.append(.log(.error, "\(node) is silent but the last active member: it stays in the table at epoch \(table.epoch) until it returns"))
+            return
+        }
         state.members[node]?.state = .down
         state.members[node]?.connected = false
         state.members[node]?.appliedSequences = [:]

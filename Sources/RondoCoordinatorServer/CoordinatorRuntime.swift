@@ -219,7 +219,8 @@ final class CoordinatorRuntime {
                 $0.transferCompleted(vnode: done.vnode, target: node, sequence: done.sequence, bytes: done.bytes, nowMilliseconds: $1)
             }
         case .transferFailed(let failed):
-            event { $0.transferFailed(vnode: failed.vnode, target: node, reason: failed.reason, nowMilliseconds: $1) }
+            // A source that could not make the copy names its target; a target reports itself.
+            event { $0.transferFailed(vnode: failed.vnode, target: failed.target ?? node, reason: failed.reason, nowMilliseconds: $1) }
         case .error(let error):
             logger.info("error frame from node", metadata: ["node": "\(node)", "code": "\(error.code)", "text": "\(error.text)"])
         default:

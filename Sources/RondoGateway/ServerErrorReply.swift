@@ -3,11 +3,11 @@ import RondoProtocol
 
 /// `SERVER_ERROR <reason>\r\n`, the reply for every failure of the cluster path (memcached's own
 /// form for server-side failures; meta commands get it too, as memcached's proxy does).
-enum ServerErrorReply {
+public enum ServerErrorReply {
     /// Longest reason written: a runtime error message must not turn into an unbounded reply.
-    static let reasonBytesMax = 200
+    public static let reasonBytesMax = 200
 
-    static func write(reason: String, into out: inout ByteBuffer) {
+    public static func write(reason: String, into out: inout ByteBuffer) {
         out.writeStaticString("SERVER_ERROR ")
         var written = 0
         for byte in reason.utf8 {
@@ -27,7 +27,7 @@ enum ServerErrorReply {
         return "request failed"
     }
 
-    static func bytes(reason: String) -> ByteBuffer {
+    public static func bytes(reason: String) -> ByteBuffer {
         var out = ByteBuffer()
         write(reason: reason, into: &out)
         return out

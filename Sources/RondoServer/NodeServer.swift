@@ -14,29 +14,43 @@ import ServiceLifecycle
 /// then close; connections still open after `drainTimeout` are closed by force. Rolling upgrades
 /// rely on this drain: a node leaving the cluster must not drop requests it acknowledged reading.
 public final class NodeServer: Service, Sendable {
+    /// Installs the memcached handlers of one accepted client channel instead of the standalone
+    /// node's (a cluster node installs its routing front end). Runs on the channel's event loop.
+    public typealias ClientPipelineInstaller = @Sendable (any Channel) throws -> Void
+
     private let configuration: NodeServerConfiguration
     private let engine: CommandEngine
     private let store: ItemStore
     private let counters: NodeCounters
     private let limits: ProtocolLimits
     private let group: MultiThreadedEventLoopGroup
+    /// The server made the group and shuts it down when it stops; a given group is its owner's.
+    private let ownsGroup: Bool
+    private let installClientPipeline: ClientPipelineInstaller?
     private let logger: Logger
     private let bound = ListeningAddress()
 
+    /// `group`: the event loops to serve on; nil makes one of `configuration.threads` threads,
+    /// shut down when the server stops. A given group (shared with a cluster runtime) stays up.
+    /// `installClientPipeline`: nil installs the standalone node's memcached handlers.
     public init(
         configuration: NodeServerConfiguration,
         engine: CommandEngine,
         store: ItemStore,
         counters: NodeCounters,
         limits: ProtocolLimits,
-        logger: Logger
+        logger: Logger,
+        group: MultiThreadedEventLoopGroup? = nil,
+        installClientPipeline: ClientPipelineInstaller? = nil
     ) {
         self.configuration = configuration
         self.engine = engine
         self.store = store
         self.counters = counters
         self.limits = limits
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        self.ownsGroup = group == nil
+        self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        self.installClientPipeline = installClientPipeline
         self.logger = logger
     }
 
@@ -47,10 +61,10 @@ public final class NodeServer: Service, Sendable {
         do {
             try await serve()
         } catch {
-            try? await group.shutdownGracefully()
+            if ownsGroup { try? await group.shutdownGracefully() }
             throw error
         }
-        try await group.shutdownGracefully()
+        if ownsGroup { try await group.shutdownGracefully() }
     }
 
     private func serve() async throws {
@@ -88,6 +102,7 @@ public final class NodeServer: Service, Sendable {
         let counters = self.counters
         let limits = self.limits
         let maxConnections = configuration.maxConnections
+        let installClientPipeline = self.installClientPipeline
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Int32(configuration.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -99,7 +114,11 @@ public final class NodeServer: Service, Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard ConnectionAdmission.admit(channel, counters: counters, maxConnections: maxConnections) else { return }
-                    try channel.pipeline.syncOperations.addMemcachedServerHandlers(engine: engine, limits: limits)
+                    if let installClientPipeline {
+                        try installClientPipeline(channel)
+                    } else {
+                        try channel.pipeline.syncOperations.addMemcachedServerHandlers(engine: engine, limits: limits)
+                    }
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)

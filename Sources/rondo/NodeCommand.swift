@@ -1,14 +1,20 @@
 import ArgumentParser
 import Logging
 import NIOCore
+import NIOPosix
+import RondoCluster
 import RondoCore
 import RondoEngine
+import RondoNode
+import RondoNodeRuntime
+import RondoPeer
 import RondoProtocol
 import RondoServer
 import RondoStorage
 import ServiceLifecycle
 
 extension EvictionPolicy: ExpressibleByArgument {}
+extension WriteAckPolicy: ExpressibleByArgument {}
 
 /// `rondo node`: one storage node speaking the memcached text protocol.
 struct NodeCommand: AsyncParsableCommand {
@@ -22,6 +28,9 @@ struct NodeCommand: AsyncParsableCommand {
             SIGTERM or SIGINT stops the node gracefully: it stops accepting, answers the requests \
             it has already received, then exits; connections still open after --drain-timeout \
             are closed.
+
+            With --coordinator the node joins a cluster (docs/operations.md): it needs --node-id \
+            and --peer-port, and --vnodes must equal the cluster's. Any node then serves any key.
             """
     )
 
@@ -58,6 +67,36 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "The coordinator's host:port. Without it the node is standalone and the cluster options are ignored.")
+    var coordinator: String?
+
+    @Option(help: "This node's unique name in the cluster (cluster mode).")
+    var nodeID: String?
+
+    @Option(help: "TCP port for the other nodes (cluster mode), on --host.")
+    var peerPort: Int?
+
+    @Option(help: "The cluster's name; peers and the coordinator of another cluster are refused.")
+    var clusterName = "rondo"
+
+    @Option(help: "Copies a write needs before the client hears it succeeded: all, quorum or one.")
+    var writeAck: WriteAckPolicy = .all
+
+    @Option(help: "Outgoing vnode transfers this node runs at once.")
+    var transferConcurrency = ClusterNodeConfiguration().transferConcurrency
+
+    @Option(help: "Bytes per second this node's outgoing transfers may send together.")
+    var transferBytesPerSecond = ClusterNodeConfiguration().transferBytesPerSecond
+
+    @Option(help: "How outgoing vnode transfers travel: lz4 (smaller on the wire) or none (less CPU; for data LZ4 cannot shrink).")
+    var transferCompression: TransferCompressionName = .lz4
+
+    enum TransferCompressionName: String, ExpressibleByArgument, CaseIterable {
+        case lz4, none
+
+        var compression: ItemsCompression { self == .lz4 ? .lz4 : .none }
+    }
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1...256") }
@@ -68,6 +107,28 @@ struct NodeCommand: AsyncParsableCommand {
         if let c = compressMinBytes, c < 1 { throw ValidationError("--compress-min-bytes must be positive") }
         do { _ = try VnodeCount(vnodes) } catch { throw ValidationError("--vnodes: \(error)") }
         guard (0...3600).contains(drainTimeout) else { throw ValidationError("--drain-timeout must be 0...3600 seconds") }
+        guard let coordinator else { return }
+        guard coordinatorAddress(coordinator) != nil else { throw ValidationError("--coordinator must be host:port") }
+        guard let nodeID, NodeID(nodeID) != nil else { throw ValidationError("--node-id is required with --coordinator (1...\(NodeID.bytesMax) bytes)") }
+        guard let peerPort, (1...65535).contains(peerPort) else { throw ValidationError("--peer-port (1...65535) is required with --coordinator") }
+        guard port != 0 else { throw ValidationError("--port 0 cannot be advertised to a cluster; give a port") }
+        guard !clusterName.isEmpty, clusterName.utf8.count <= PeerProtocolLimits.clusterNameBytesMax else {
+            throw ValidationError("--cluster-name must be 1...\(PeerProtocolLimits.clusterNameBytesMax) bytes")
+        }
+        guard (1...TransferScheduler.concurrencyMax).contains(transferConcurrency) else {
+            throw ValidationError("--transfer-concurrency must be 1...\(TransferScheduler.concurrencyMax)")
+        }
+        guard (1...TransferThrottle.bytesPerSecondMax).contains(transferBytesPerSecond) else {
+            throw ValidationError("--transfer-bytes-per-second must be 1...\(TransferThrottle.bytesPerSecondMax)")
+        }
+    }
+
+    private func coordinatorAddress(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+            return nil
+        }
+        let host = String(text[..<colon])
+        return host.isEmpty ? nil : (host, port)
     }
 
     func run() async throws {
@@ -91,18 +152,26 @@ struct NodeCommand: AsyncParsableCommand {
             threads: threads
         )
         let engine = CommandEngine(store: store, clock: clock, settings: settings, counters: counters)
+        let serverConfiguration = NodeServerConfiguration(
+            host: host,
+            port: port,
+            threads: threads,
+            maxConnections: maxConnections,
+            drainTimeout: .seconds(Int64(drainTimeout))
+        )
+        let limits = ProtocolLimits(maxItemBytes: storeConfiguration.maxItemBytes)
+        if let coordinator, let address = coordinatorAddress(coordinator), let nodeID = nodeID.flatMap(NodeID.init), let peerPort {
+            try await runClusterNode(
+                server: serverConfiguration, coordinator: address, nodeID: nodeID, peerPort: peerPort, store: store, engine: engine,
+                counters: counters, limits: limits, logger: logger)
+            return
+        }
         let server = NodeServer(
-            configuration: NodeServerConfiguration(
-                host: host,
-                port: port,
-                threads: threads,
-                maxConnections: maxConnections,
-                drainTimeout: .seconds(Int64(drainTimeout))
-            ),
+            configuration: serverConfiguration,
             engine: engine,
             store: store,
             counters: counters,
-            limits: ProtocolLimits(maxItemBytes: storeConfiguration.maxItemBytes),
+            limits: limits,
             logger: logger
         )
         let group = ServiceGroup(
@@ -113,5 +182,46 @@ struct NodeCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+    }
+
+    /// Cluster mode: the client server and the cluster runtime share one event-loop group (the
+    /// runtime's loop is one of it); the runtime routes every client connection.
+    private func runClusterNode(
+        server serverConfiguration: NodeServerConfiguration, coordinator: (host: String, port: Int), nodeID: NodeID, peerPort: Int,
+        store: ItemStore, engine: CommandEngine, counters: NodeCounters, limits: ProtocolLimits, logger: Logger
+    ) async throws {
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        let nodeConfiguration = ClusterNodeConfiguration(
+            replication: ReplicationConfiguration(writeAckPolicy: writeAck),
+            transferSource: TransferSourceConfiguration(compression: transferCompression.compression),
+            transferConcurrency: transferConcurrency, transferBytesPerSecond: transferBytesPerSecond)
+        let runtimeConfiguration = ClusterRuntimeConfiguration(
+            nodeID: nodeID, clusterName: clusterName, host: host, peerPort: peerPort, coordinatorHost: coordinator.host,
+            coordinatorPort: coordinator.port, vnodeCount: vnodes, node: nodeConfiguration)
+        let port = self.port
+        let runtime = ClusterRuntime(
+            configuration: runtimeConfiguration, loop: eventLoops.next(), store: store, engine: engine, logger: logger,
+            clientPort: { port })
+        let server = NodeServer(
+            configuration: serverConfiguration, engine: engine, store: store, counters: counters, limits: limits, logger: logger,
+            group: eventLoops, installClientPipeline: runtime.clientPipelineInstaller(engine: engine, limits: limits))
+        // Shutdown runs in reverse: the server drains its clients (whose writes still replicate
+        // and whose forwards still need peers) before the runtime closes its sessions.
+        let services = ServiceGroup(
+            configuration: .init(
+                // A runtime that must stop the node (a vnode-count mismatch) lets the server
+                // drain its clients; the group then ends with the runtime's error.
+                services: [.init(service: runtime, failureTerminationBehavior: .gracefullyShutdownGroup), .init(service: server)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        do {
+            try await services.run()
+        } catch {
+            try? await eventLoops.shutdownGracefully()
+            throw error
+        }
+        try await eventLoops.shutdownGracefully()
     }
 }

@@ -18,9 +18,10 @@ struct Rondo: AsyncParsableCommand {
     )
 
     /// ArgumentParser's own main, except that `rondo ctl` reports usage errors with exit status 2
-    /// (its documented contract: 0 done, 1 refused, 2 connection or usage error) instead of 64.
+    /// (its documented contract: 0 done, 1 refused, 2 connection or usage error) instead of 64,
+    /// and takes its connection options before its subcommand too (`CtlArguments`).
     static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = CtlArguments.normalized(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try await asyncParseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {

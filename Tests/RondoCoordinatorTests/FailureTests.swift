@@ -40,6 +40,20 @@ final class FailureTests: XCTestCase {
         cluster.assertConverged()
     }
 
+    func testTheLastActiveMemberFallingSilentStaysListedAndTheStateStaysValid() {
+        var cluster = settledCluster(1, replicas: 2)
+        let epoch = cluster.state.epoch
+        cluster.crash("n1")
+        cluster.advance(milliseconds: 10_000)
+        XCTAssertEqual(cluster.record("n1").state, .active, "nowhere to move its vnodes: it stays")
+        XCTAssertFalse(cluster.record("n1").connected)
+        XCTAssertEqual(cluster.state.epoch, epoch)
+        XCTAssertTrue(cluster.logs.contains { $0.contains("n1 is silent but the last active member") })
+        // What a restarted coordinator would read back is a valid state.
+        XCTAssertNoThrow(try CoordinatorState(decoding: cluster.state.encoded()))
+        XCTAssertNoThrow(try cluster.state.checkInvariants())
+    }
+
     func testPromotionPicksTheHolderWithTheHighestAppliedSequence() {
         // Five members, three replicas: a vnode n1 leads has two other holders to choose from.
         var cluster = settledCluster(5, replicas: 3)

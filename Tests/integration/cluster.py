@@ -49,8 +49,8 @@ class LocalCluster:
         self.peer_ports[node_id] = peer_port
         argv = [
             rondo_binary(), "node", "--host", HOST, "--port", str(client_port), "--peer-port", str(peer_port),
-            "--node-id", node_id, "--coordinator", f"{HOST}:{self.coordinator_port}", "--log-level", "info",
-            *self.node_args,
+            "--node-id", node_id, "--coordinator", f"{HOST}:{self.coordinator_port}", "--vnodes", str(self.vnodes),
+            "--log-level", "info", *self.node_args,
         ]
         log = os.path.join(self.workdir, f"{node_id}.log")
         # Append: a restarted node keeps the log of its previous life.
@@ -73,6 +73,7 @@ class LocalCluster:
     # -- ctl ---------------------------------------------------------------------------------
 
     def ctl(self, *args, check=True, json_output=True, timeout_s=20):
+        # The documented form: connection options before the subcommand (they may follow it too).
         argv = [rondo_binary(), "ctl", "--coordinator", f"{HOST}:{self.coordinator_port}"]
         if json_output:
             argv.append("--json")

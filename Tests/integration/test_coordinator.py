@@ -23,6 +23,13 @@ def test_ctl_status_json_from_a_new_coordinator(tmp_path):
         human = run_ctl(coordinator.port, "status", "--cluster-name", "itest")
         assert human.returncode == 0
         assert "cluster itest, epoch 0" in human.stdout
+
+        # The documented form: the connection options before the subcommand.
+        leading = subprocess.run(
+            [rondo_binary(), "ctl", "--coordinator", f"127.0.0.1:{coordinator.port}", "--json",
+             "--cluster-name=itest", "status"], capture_output=True, text=True, timeout=30)
+        assert leading.returncode == 0, leading.stderr
+        assert json.loads(leading.stdout)["cluster"] == "itest"
     finally:
         assert coordinator.stop() == 0
 

@@ -1,0 +1,222 @@
+import NIOCore
+import RondoCluster
+import RondoCore
+import RondoGateway
+import RondoNode
+import RondoPeer
+import RondoProtocol
+import RondoRing
+
+/// Requests between nodes: this node forwarding to a vnode's owner (with a timeout, and retries
+/// after a `notOwner` answer), and this node serving what others forward to it.
+extension ClusterLoop {
+    // MARK: - Forwarding
+
+    func forward(_ request: ByteBuffer, to member: MemberID, promise: EventLoopPromise<ByteBuffer>) {
+        guard !isStopped else { return promise.fail(GatewayFailure(reason: "the node is stopping")) }
+        guard let peer = node.directory[member]?.nodeID else {
+            return promise.fail(GatewayFailure(reason: "no address for member \(member)"))
+        }
+        guard forwards.count < configuration.pendingForwardsMax else {
+            return promise.fail(GatewayFailure(reason: "too many forwarded requests in flight"))
+        }
+        nextForwardID += 1
+        let id = nextForwardID
+        forwards[id] = PendingForward(request: request, peer: peer, promise: promise, retry: ForwardRetry(), deadline: nil)
+        send(id, to: peer)
+    }
+
+    /// (Re)sends forward `id` to `peer`, or fails it at once when `peer` is unreachable.
+    private func send(_ id: UInt64, to peer: NodeID) {
+        guard var forward = forwards[id] else { return }
+        guard connectedPeers.contains(peer) else {
+            forwards[id] = nil
+            retryingForwards.remove(id)
+            forward.promise.fail(GatewayFailure(reason: "\(peer) is unreachable"))
+            return
+        }
+        let deadline = now().adding(milliseconds: configuration.forwardTimeout.nanoseconds / 1_000_000)
+        forward.peer = peer
+        forward.deadline = deadline
+        forwards[id] = forward
+        retryingForwards.remove(id)
+        forwardDeadlines.append((id: id, deadline: deadline))
+        send(ForwardedRequest(requestID: id, request: forward.request), toPeer: peer)
+    }
+
+    func forwardAnswered(_ answer: ForwardedReply, from peer: NodeID) {
+        guard var forward = forwards[answer.requestID], forward.peer == peer, forward.deadline != nil else { return }
+        guard let ownerEpoch = answer.notOwnerEpoch else {
+            forwards[answer.requestID] = nil
+            forward.retry.replied()
+            forward.promise.succeed(answer.reply)
+            return
+        }
+        let now = self.now()
+        let action = forward.retry.notOwner(ownerEpoch: ownerEpoch, localEpoch: node.epoch ?? 0, now: now)
+        forward.deadline = nil
+        forwards[answer.requestID] = forward
+        retryingForwards.insert(answer.requestID)
+        logger.debug("forwarded request met notOwner", metadata: ["peer": "\(peer)", "owner_epoch": "\(ownerEpoch)"])
+        perform(action, forForward: answer.requestID)
+    }
+
+    private func perform(_ action: ForwardRetryAction, forForward id: UInt64) {
+        switch action {
+        case .wait, .awaitTable:
+            // A table push or the backoff's end (`tick`) moves it on; `ForwardRetry` bounds both.
+            break
+        case .resend:
+            guard let forward = forwards[id] else { return }
+            forwards[id] = nil
+            retryingForwards.remove(id)
+            resend(forward, id: id)
+        case .fail(let error):
+            guard let forward = forwards.removeValue(forKey: id) else { return }
+            retryingForwards.remove(id)
+            forward.promise.fail(GatewayFailure(reason: error.description))
+        }
+    }
+
+    /// Routes a request that met `notOwner` again with the current table.
+    private func resend(_ forward: PendingForward, id: UInt64) {
+        var buffer = forward.request
+        var decoder = MemcachedRequestDecoder(limits: requestLimits)
+        guard let request = try? decoder.decode(buffer: &buffer) else {
+            return forward.promise.fail(GatewayFailure(reason: "request cannot be forwarded"))
+        }
+        let isWrite: Bool
+        let keys: [ByteBuffer]
+        switch ClusterRequestKind(request) {
+        case .write(let written): (isWrite, keys) = (true, written)
+        case .read(let read): (isWrite, keys) = (false, read)
+        case .flushLocally, .keyless: return forward.promise.fail(GatewayFailure(reason: "request cannot be forwarded"))
+        }
+        let routes = Set(keys.map { snapshot.route(key: $0, isWrite: isWrite) })
+        guard routes.count == 1, let route = routes.first else {
+            return forward.promise.fail(GatewayFailure(reason: "the request's keys moved to several nodes; retry"))
+        }
+        switch route {
+        case .local where isWrite:
+            executeLocalWrite(request, promise: forward.promise, mayReroute: false)
+        case .local:
+            var reply = ByteBuffer()
+            _ = engine.execute(request, into: &reply)
+            forward.promise.succeed(reply)
+        case .remote(let destination):
+            guard let member = RoutingSnapshot.member(of: destination), let peer = node.directory[member]?.nodeID else {
+                return forward.promise.fail(GatewayFailure(reason: "no address for member \(destination)"))
+            }
+            forwards[id] = forward
+            send(id, to: peer)
+        case .unavailable(let reason):
+            forward.promise.fail(GatewayFailure(reason: reason))
+        }
+    }
+
+    /// A local write whose vnode this node no longer owns: sent to the owner instead.
+    func reroute(_ request: MemcachedRequest, promise: EventLoopPromise<ByteBuffer>) {
+        var encoded = ByteBuffer()
+        do {
+            try request.encode(into: &encoded)
+        } catch {
+            return promise.fail(GatewayFailure(reason: "request cannot be forwarded"))
+        }
+        nextForwardID += 1
+        resend(PendingForward(request: encoded, peer: node.nodeID, promise: promise, retry: ForwardRetry(), deadline: nil), id: nextForwardID)
+    }
+
+    func expireForwards(now: ClusterInstant) {
+        while forwardDeadlinesHead < forwardDeadlines.count, forwardDeadlines[forwardDeadlinesHead].deadline <= now {
+            let (id, deadline) = forwardDeadlines[forwardDeadlinesHead]
+            forwardDeadlinesHead += 1
+            guard let forward = forwards[id], forward.deadline == deadline else { continue }
+            forwards[id] = nil
+            forward.promise.fail(
+                GatewayFailure(reason: "no answer from \(forward.peer) within \(configuration.forwardTimeout.nanoseconds / 1_000_000) ms"))
+        }
+        if forwardDeadlinesHead > 1024, forwardDeadlinesHead * 2 > forwardDeadlines.count {
+            forwardDeadlines.removeFirst(forwardDeadlinesHead)
+            forwardDeadlinesHead = 0
+        }
+    }
+
+    func tickRetries(now: ClusterInstant) {
+        for id in retryingForwards.sorted() {
+            guard var forward = forwards[id] else {
+                retryingForwards.remove(id)
+                continue
+            }
+            let action = forward.retry.tick(now: now)
+            forwards[id] = forward
+            perform(action, forForward: id)
+        }
+    }
+
+    func tableInstalledForRetries(epoch: UInt64) {
+        let now = self.now()
+        for id in retryingForwards.sorted() {
+            guard var forward = forwards[id] else { continue }
+            let action = forward.retry.tableInstalled(epoch: epoch, now: now)
+            forwards[id] = forward
+            perform(action, forForward: id)
+        }
+    }
+
+    /// The connection to `peer` is gone: what was sent on it will not be answered.
+    func failForwards(to peer: NodeID, reason: String) {
+        for (id, forward) in forwards where forward.peer == peer && forward.deadline != nil {
+            forwards[id] = nil
+            forward.promise.fail(GatewayFailure(reason: reason))
+        }
+    }
+
+    // MARK: - Serving forwarded requests
+
+    func serveForwarded(_ forwarded: ForwardedRequest, from peer: NodeID, reply: @escaping (ForwardedReply) -> Void) {
+        let id = forwarded.requestID
+        var buffer = forwarded.request
+        var decoder = MemcachedRequestDecoder(limits: requestLimits)
+        let request: MemcachedRequest
+        do {
+            guard let decoded = try decoder.decode(buffer: &buffer) else {
+                throw GatewayFailure(reason: "incomplete forwarded request")
+            }
+            request = decoded
+        } catch {
+            logger.info("undecodable forwarded request", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            return reply(ForwardedReply(requestID: id, reply: GatewayFailure(reason: "malformed forwarded request").replyBytes))
+        }
+        let notOwner = ForwardedReply(requestID: id, reply: ByteBuffer(), notOwnerEpoch: node.epoch ?? 0)
+        switch ClusterRequestKind(request) {
+        case .flushLocally, .keyless:
+            var out = ByteBuffer()
+            _ = engine.execute(request, into: &out)
+            reply(ForwardedReply(requestID: id, reply: out))
+        case .read(let keys):
+            guard keys.allSatisfy({ holdsCopy(ofVnode: node.vnode(of: $0)) }) else { return reply(notOwner) }
+            var out = ByteBuffer()
+            _ = engine.execute(request, into: &out)
+            reply(ForwardedReply(requestID: id, reply: out))
+        case .write(let keys):
+            guard keys.allSatisfy({ node.ownership(ofVnode: node.vnode(of: $0)) == .primary }) else { return reply(notOwner) }
+            let promise = loop.makePromise(of: ByteBuffer.self)
+            promise.futureResult.assumeIsolated().whenComplete { result in
+                switch result {
+                case .success(let bytes): reply(ForwardedReply(requestID: id, reply: bytes))
+                case .failure(let error): reply(ForwardedReply(requestID: id, reply: ServerErrorReply.bytes(reason: GatewayFailure.reason(of: error))))
+                }
+            }
+            // Checked above: a forwarded write is never forwarded again.
+            executeLocalWrite(request, promise: promise, mayReroute: false)
+        }
+    }
+
+    /// Reads are served by the primary, and by a listed replica holding a complete copy (the
+    /// entry node reads there while the primary is unreachable).
+    private func holdsCopy(ofVnode vnode: Int) -> Bool {
+        if node.ownership(ofVnode: vnode) == .primary { return true }
+        guard let table = node.table, let me = node.memberID, table.replicas(of: vnode).contains(me) else { return false }
+        return node.replicaAppliedThrough(of: vnode) != nil
+    }
+}

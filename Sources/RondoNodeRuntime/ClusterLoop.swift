@@ -1,0 +1,232 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import RondoCluster
+import RondoCore
+import RondoEngine
+import RondoGateway
+import RondoNode
+import RondoPeer
+import RondoPeerTransport
+import RondoProtocol
+import RondoRing
+import RondoStorage
+
+/// The part of the runtime that lives on the cluster loop: the node's `ClusterNode`, its
+/// coordinator session, its peer connections, the writes waiting for replication and the requests
+/// forwarded to other nodes. Every method runs on `loop`; every call into `node` is followed by
+/// performing its effects, in order, before anything else happens.
+final class ClusterLoop {
+    let configuration: ClusterRuntimeConfiguration
+    let loop: any EventLoop
+    let node: ClusterNode
+    let engine: CommandEngine
+    let store: ItemStore
+    let logger: Logger
+    /// What client loops route with; replaced whenever the table or reachability changes.
+    let published: NIOLockedValueBox<RoutingSnapshot>
+    /// Succeeds when the runtime stopped; fails when the node must exit (a vnode-count mismatch).
+    let finished: EventLoopPromise<Void>
+    let requestLimits: ProtocolLimits
+
+    /// The loop's own copy of the published snapshot.
+    var snapshot = RoutingSnapshot.empty
+    var coordinator: PeerClient?
+    var peers: PeerConnectionPool?
+    var isCoordinatorConnected = false
+    var heartbeatSequence: UInt64 = 0
+    var tickTask: RepeatedTask?
+    var isStopped = false
+    var replicationFlushScheduled = false
+
+    /// Peers whose outbound connection (this node's `PeerClient`) completed its handshake.
+    var connectedPeers: Set<NodeID> = []
+    /// Connections peers opened to this node, with the peer each came from.
+    var inbound: [PeerConnectionID: (node: NodeID, connection: PeerConnection)] = [:]
+
+    var forwards: [UInt64: PendingForward] = [:]
+    /// Forwards whose answer is due, in send order: every send uses the same timeout, so the
+    /// first entry is always the next to expire. Entries of forwards answered or resent since are
+    /// skipped when they come up.
+    var forwardDeadlines: [(id: UInt64, deadline: ClusterInstant)] = []
+    var forwardDeadlinesHead = 0
+    /// Forwards waiting for a newer table or a backoff after a `notOwner` answer.
+    var retryingForwards: Set<UInt64> = []
+    var nextForwardID: UInt64 = 0
+
+    var localWrites: [UInt64: PendingLocalWrite] = [:]
+    var localWriteOfWriteID: [WriteID: UInt64] = [:]
+    var nextLocalWriteID: UInt64 = 0
+
+    /// Outgoing transfers under way: when the order came and the body bytes sent, for the log.
+    var transfersStreaming: [Int: (startedAt: ClusterInstant, bytes: Int)] = [:]
+
+    init(
+        configuration: ClusterRuntimeConfiguration, loop: any EventLoop, store: ItemStore, engine: CommandEngine, logger: Logger,
+        published: NIOLockedValueBox<RoutingSnapshot>, finished: EventLoopPromise<Void>
+    ) {
+        self.configuration = configuration
+        self.loop = loop
+        self.store = store
+        self.engine = engine
+        self.logger = logger
+        self.published = published
+        self.finished = finished
+        self.requestLimits = ProtocolLimits(maxItemBytes: store.configuration.maxItemBytes)
+        self.node = ClusterNode(nodeID: configuration.nodeID, configuration: configuration.node, store: store, now: Self.now())
+    }
+
+    /// The node's monotonic clock.
+    static func now() -> ClusterInstant {
+        ClusterInstant(milliseconds: Int64(NIODeadline.now().uptimeNanoseconds / 1_000_000))
+    }
+
+    func now() -> ClusterInstant { Self.now() }
+
+    // MARK: - Effects
+
+    func perform(_ effects: [NodeEffect]) {
+        for effect in effects {
+            switch effect {
+            case .sendToPeer(let peer, let message):
+                guard let wire = message.peerWireMessage else { continue }
+                if case .transfer(let batch) = message { noteTransferBatch(batch, to: peer) }
+                send(wire, toPeer: peer)
+            case .sendToCoordinator(let message):
+                if case .heartbeat = message { heartbeatSequence += 1 }
+                if case .transferCompleted(let vnode, let sequence, let bytes) = message {
+                    logger.info("transfer completed", metadata: ["vnode": "\(vnode)", "sequence": "\(sequence)", "bytes": "\(bytes)"])
+                }
+                if case .transferFailed(let vnode, let target, let reason) = message {
+                    logger.info("transfer failed", metadata: ["vnode": "\(vnode)", "target": "\(target)", "reason": "\(reason)"])
+                }
+                guard let wire = message.coordinatorWireMessage(heartbeatSequence: heartbeatSequence, sender: node.nodeID) else { continue }
+                coordinator?.send(wire)
+            case .completeWrite(let id):
+                completeWrite(id)
+            case .failWrite(let id, let error):
+                failWrite(id, reason: error.description)
+            case .tableInstalled(let epoch):
+                tableInstalled(epoch: epoch)
+            case .rebuildRequested(let vnode, let member):
+                logger.info("rebuilding a replica's copy", metadata: ["vnode": "\(vnode)", "member": "\(member)"])
+            case .incident(let incident):
+                if let gap = incident.knownGapName {
+                    logger.warning("\(incident)", metadata: ["known_gap": "\(gap)"])
+                } else {
+                    logger.error("\(incident)")
+                }
+            }
+        }
+    }
+
+    /// To a peer: on this node's own connection to it when that is up; otherwise on a connection
+    /// the peer opened (a joining transfer target is in no directory this node has, so only its
+    /// own connection reaches it); otherwise to the pool, which queues it while connecting.
+    func send(_ message: any PeerMessage, toPeer peer: NodeID) {
+        if !connectedPeers.contains(peer), let connection = inbound.values.first(where: { $0.node == peer })?.connection {
+            connection.send(message)
+            return
+        }
+        if peers?.send(message, to: peer) != true {
+            logger.debug("no connection to peer; message dropped", metadata: ["peer": "\(peer)"])
+        }
+    }
+
+    private func noteTransferBatch(_ batch: TransferBatch, to peer: NodeID) {
+        let vnode = Int(batch.vnode)
+        var streaming = transfersStreaming[vnode] ?? (startedAt: now(), bytes: 0)
+        streaming.bytes += batch.items.readableBytes
+        transfersStreaming[vnode] = streaming
+        guard batch.isLast else { return }
+        transfersStreaming[vnode] = nil
+        logger.info(
+            "transfer streamed",
+            metadata: [
+                "vnode": "\(vnode)", "target": "\(peer)", "bytes": "\(streaming.bytes)",
+                "ms": "\(now().milliseconds - streaming.startedAt.milliseconds)",
+            ])
+    }
+
+    // MARK: - Time
+
+    func tick() {
+        guard !isStopped else { return }
+        let now = self.now()
+        perform(node.tick(now: now))
+        expireForwards(now: now)
+        tickRetries(now: now)
+    }
+
+    /// Sends the replication entries of the writes made in this loop iteration in one go, instead
+    /// of waiting for the next tick.
+    func scheduleReplicationFlush() {
+        guard !replicationFlushScheduled else { return }
+        replicationFlushScheduled = true
+        loop.assumeIsolated().execute {
+            self.replicationFlushScheduled = false
+            guard !self.isStopped else { return }
+            self.perform(self.node.flushReplication(now: self.now()))
+        }
+    }
+
+    // MARK: - Routing snapshot
+
+    /// Rebuilds and publishes the routing snapshot: after a table install and after any peer
+    /// connection came up or went down.
+    func publishSnapshot() {
+        let unreachable = Set(
+            node.directory.values.filter { $0.nodeID != node.nodeID && !connectedPeers.contains($0.nodeID) }.map(\.memberID))
+        let snapshot = RoutingSnapshot(table: node.table, localMember: node.memberID, members: node.directory, unreachable: unreachable)
+        self.snapshot = snapshot
+        published.withLockedValue { $0 = snapshot }
+    }
+
+    private func tableInstalled(epoch: UInt64) {
+        logger.info(
+            "routing table installed",
+            metadata: [
+                "epoch": "\(epoch)", "member": "\(node.memberID.map { "\($0)" } ?? "none")",
+                "primaries": "\(node.primaryVnodes.count)", "members": "\(node.directory.count)",
+            ])
+        let others = node.directory.values.filter { $0.nodeID != node.nodeID }
+        for member in others {
+            peers?.connect(member.nodeID, host: member.peerHost, port: Int(member.peerPort))
+        }
+        let listed = Set(others.map(\.nodeID))
+        for gone in (peers?.nodes ?? []).subtracting(listed) {
+            // No event follows a disconnect: what the close would report happens here.
+            _ = peers?.disconnect(gone)
+            logger.info("peer left the table; disconnected", metadata: ["peer": "\(gone)"])
+            if connectedPeers.remove(gone) != nil {
+                perform(node.peerConnectionReset(gone, now: now()))
+                failForwards(to: gone, reason: "\(gone) left the cluster")
+            }
+        }
+        publishSnapshot()
+        tableInstalledForRetries(epoch: epoch)
+    }
+
+    // MARK: - Stopping
+
+    /// Fails everything waiting and ends the runtime with `error` (nil: a normal stop).
+    func stop(_ error: (any Error)? = nil) {
+        guard !isStopped else { return }
+        isStopped = true
+        tickTask?.cancel()
+        tickTask = nil
+        for (_, entry) in inbound { entry.connection.close() }
+        inbound = [:]
+        let reason = "the node is stopping"
+        for (_, forward) in forwards { forward.promise.fail(GatewayFailure(reason: reason)) }
+        forwards = [:]
+        for (_, write) in localWrites { write.promise.fail(GatewayFailure(reason: reason)) }
+        localWrites = [:]
+        localWriteOfWriteID = [:]
+        if let error {
+            finished.fail(error)
+        } else {
+            finished.succeed(())
+        }
+    }
+}

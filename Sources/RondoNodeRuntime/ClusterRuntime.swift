@@ -1,0 +1,163 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import RondoCore
+import RondoEngine
+import RondoGateway
+import RondoNode
+import RondoPeer
+import RondoPeerTransport
+import RondoProtocol
+import RondoStorage
+import ServiceLifecycle
+
+/// A cluster node's runtime, as a swift-service-lifecycle `Service` beside the `NodeServer` whose
+/// client connections it routes (`ClusterRequestRouter`).
+///
+/// One `ClusterNode` lives on one event loop of the server's group (the cluster loop) together
+/// with the coordinator session, the peer listener and the node's connections to its peers; a
+/// repeating task ticks it. Client loops read a published `RoutingSnapshot` to route keys and serve
+/// local reads straight from the store; writes and forwards hop to the cluster loop.
+///
+/// Run it before the `NodeServer` in the service group: on shutdown the server drains its clients
+/// first (their writes still need replication and forwards), then this closes the sessions.
+public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
+    private let configuration: ClusterRuntimeConfiguration
+    private let loop: any EventLoop
+    private let logger: Logger
+    private let published: NIOLockedValueBox<RoutingSnapshot>
+    private let core: NIOLoopBoundBox<ClusterLoop>
+    private let finished: EventLoopPromise<Void>
+    private let clientPort: @Sendable () async throws -> Int
+
+    /// `loop`: the cluster loop (one loop of the client server's group). `clientPort`: the port the
+    /// client listener bound (asked once, before the node says hello).
+    public init(
+        configuration: ClusterRuntimeConfiguration, loop: any EventLoop, store: ItemStore, engine: CommandEngine, logger: Logger,
+        clientPort: @escaping @Sendable () async throws -> Int
+    ) {
+        self.configuration = configuration
+        self.loop = loop
+        self.logger = logger
+        self.clientPort = clientPort
+        let published = NIOLockedValueBox(RoutingSnapshot.empty)
+        let finished = loop.makePromise(of: Void.self)
+        self.published = published
+        self.finished = finished
+        self.core = NIOLoopBoundBox.makeBoxSendingValue(
+            ClusterLoop(
+                configuration: configuration, loop: loop, store: store, engine: engine, logger: logger, published: published,
+                finished: finished),
+            eventLoop: loop)
+    }
+
+    /// The routing snapshot client loops use now.
+    public var routingSnapshot: RoutingSnapshot { published.withLockedValue { $0 } }
+
+    public func run() async throws {
+        let clientPort = try await self.clientPort()
+        let core = self.core
+        let configuration = self.configuration
+        let listener = try await PeerListener.bind(
+            host: configuration.host, port: configuration.peerPort, group: loop,
+            admission: .policy {
+                // Peers are admitted by cluster name and version; a node id is checked against the
+                // coordinator's membership, not here.
+                HandshakePolicy(clusterName: configuration.clusterName, localNodeID: configuration.nodeID, isNodeIDInUse: { _ in false })
+            },
+            logger: logger, onEvent: { connection, event in core.value.listenerEvent(connection, event) })
+        let peerPort = listener.port
+        let peers = PeerConnectionPool(
+            group: loop, logger: logger,
+            hello: {
+                Hello(
+                    clusterName: configuration.clusterName, nodeID: configuration.nodeID, role: .node, build: .current,
+                    advertisedHost: configuration.host, clientPort: UInt16(clamping: clientPort),
+                    peerPort: UInt16(clamping: peerPort))
+            },
+            onEvent: { peer, event in core.value.peerEvent(peer, event) })
+        let coordinator = PeerClient(
+            host: configuration.coordinatorHost, port: configuration.coordinatorPort, eventLoop: loop, logger: logger,
+            hello: { core.value.coordinatorHello(clientPort: clientPort, peerPort: peerPort) },
+            onEvent: { event in core.value.coordinatorEvent(event) })
+        logger.info(
+            "cluster runtime started",
+            metadata: [
+                "node": "\(configuration.nodeID)", "peer_address": "\(listener.localAddress)",
+                "coordinator": "\(configuration.coordinatorHost):\(configuration.coordinatorPort)",
+                "write_ack": "\(configuration.node.replication.writeAckPolicy.rawValue)",
+            ])
+        let tickInterval = configuration.tickInterval
+        try await loop.submit {
+            let state = core.value
+            state.peers = peers
+            state.coordinator = coordinator
+            state.tickTask = state.loop.scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { _ in
+                core.value.tick()
+            }
+            coordinator.start()
+        }.get()
+
+        let loop = self.loop
+        let outcome: Result<Void, any Error>
+        do {
+            try await withGracefulShutdownHandler {
+                try await self.finished.futureResult.get()
+            } onGracefulShutdown: {
+                loop.execute { core.value.stop() }
+            }
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        await listener.close()
+        try? await coordinator.close().get()
+        await peers.close()
+        logger.info("cluster runtime stopped")
+        try outcome.get()
+    }
+
+    // MARK: - ClusterRequestRouter
+
+    public func route(key: ByteBuffer, isWrite: Bool) -> GatewayRoute {
+        published.withLockedValue { $0 }.route(key: key, isWrite: isWrite)
+    }
+
+    public func executeLocalWrite(_ request: MemcachedRequest, eventLoop: any EventLoop) -> EventLoopFuture<ByteBuffer> {
+        let promise = eventLoop.makePromise(of: ByteBuffer.self)
+        let core = self.core
+        loop.execute { core.value.executeLocalWrite(request, promise: promise) }
+        return promise.futureResult
+    }
+
+    public func forward(_ encodedRequest: ByteBuffer, to destination: GatewayDestination, eventLoop: any EventLoop) -> EventLoopFuture<ByteBuffer> {
+        guard let member = RoutingSnapshot.member(of: destination) else {
+            return eventLoop.makeFailedFuture(GatewayFailure(reason: "unknown member \(destination)"))
+        }
+        let promise = eventLoop.makePromise(of: ByteBuffer.self)
+        let core = self.core
+        loop.execute { core.value.forward(encodedRequest, to: member, promise: promise) }
+        return promise.futureResult
+    }
+
+    public func flushAll(delay: Int64, eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        let core = self.core
+        loop.execute { core.value.flushAll(delay: delay, promise: promise) }
+        return promise.futureResult
+    }
+
+    public func routingTableReply() -> ByteBuffer? {
+        published.withLockedValue { $0 }.routingTableReply
+    }
+}
+
+extension ClusterRuntime {
+    /// For `NodeServer`: every client connection gets the cluster-mode front end, routed by this
+    /// runtime.
+    public func clientPipelineInstaller(engine: CommandEngine, limits: ProtocolLimits) -> @Sendable (any Channel) throws -> Void {
+        { channel in
+            try channel.pipeline.syncOperations.addClusterServerHandlers(engine: engine, router: self, limits: limits)
+        }
+    }
+}
