@@ -25,7 +25,7 @@ extension ClusterLoop {
                 logger.error("restart order refused: this process cannot restart in place", metadata: metadata)
                 return
             }
-            logger.notice("restarting in place: draining clients, then re-executing", metadata: metadata)
+            logger.notice("restart in place ordered", metadata: metadata)
             // The owner logs why it could not; the node then stays released and serving, and the
             // coordinator's restart deadline pauses the upgrade with a reason.
             isRestarting = restartInPlace(binaryPath)

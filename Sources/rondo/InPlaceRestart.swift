@@ -64,6 +64,7 @@ final class InPlaceRestart: Sendable {
             logger.error("cannot restart in place; still serving", metadata: ["error": "\(error)"])
             return false
         case .success(let services):
+            logger.notice("restarting in place: draining clients, then re-executing", metadata: ["binary": "\(executable)"])
             Task { await services.triggerGracefulShutdown() }
             return true
         }

@@ -149,3 +149,28 @@ def test_rolling_upgrade_in_place_keeps_ports_open_and_loses_nothing(cluster):
         assert "re-executing" in log and "inherited=true" in log, f"{node} log does not show the handover"
         lost = load.verify(node)
         assert lost == [], f"{len(lost)} acknowledged writes lost through {node}: {lost[:5]}"
+
+
+def test_a_missing_binary_leaves_the_node_serving_and_pauses_the_upgrade(cluster):
+    nodes = ["n1", "n2", "n3"]
+    cluster.bootstrap(nodes)
+    missing = os.path.join(cluster.workdir, "no-such-rondo")
+    cluster.ctl("upgrade", "start", "--binary", missing, "--strategy", "group", "--batch", "1", "--restart-timeout", "3")
+    deadline = time.monotonic() + 120
+    status = None
+    while time.monotonic() < deadline:
+        status = upgrade_status(cluster)
+        if status["paused"]:
+            break
+        time.sleep(0.5)
+    assert status is not None and status["paused"], status
+    assert status["step"] == "restart", status
+    # n1 refused to drain for a binary it cannot execute: same process, still serving.
+    assert cluster.nodes["n1"].proc.poll() is None
+    with socket.create_connection((HOST, cluster.client_port("n1")), timeout=2.0) as conn:
+        conn.sendall(b"version\r\n")
+        assert conn.recv(100).startswith(b"VERSION ")
+    with open(os.path.join(cluster.workdir, "n1.log"), "rb") as f:
+        log = f.read().decode(errors="replace")
+    assert "cannot restart in place; still serving" in log, log
+    assert "draining clients" not in log and "listen_fd=" not in log, log
