@@ -54,11 +54,23 @@ extension ClusterNode {
         if !isAdmitted, let due = helloDueAt, due <= now { sayHello() }
         if isAdmitted, nextHeartbeatAt <= now {
             nextHeartbeatAt = now.adding(milliseconds: configuration.heartbeatIntervalMilliseconds)
-            emit(.sendToCoordinator(.heartbeat(appliedSequences: appliedSequences)))
+            emit(.sendToCoordinator(.heartbeat(heartbeat)))
         }
         tickPrimaries(now: now)
         pumpTransfers(now: now)
         return drainEffects()
+    }
+
+    /// The heartbeat as of now. Sizes are read per held vnode (O(1) each under its shard's lock),
+    /// so a heartbeat costs time proportional to the copies the node holds, not to its items.
+    public var heartbeat: NodeHeartbeat {
+        let applied = appliedSequences
+        var vnodeBytes: [Int: UInt64] = [:]
+        vnodeBytes.reserveCapacity(applied.count)
+        for vnode in applied.keys { vnodeBytes[vnode] = UInt64(max(0, store.bytes(inVnode: vnode))) }
+        return NodeHeartbeat(
+            appliedSequences: applied, vnodeBytes: vnodeBytes, memoryLimitBytes: UInt64(max(0, store.memoryLimitBytes)),
+            memoryUsedBytes: UInt64(max(0, store.memoryUsedBytes)))
     }
 
     func sayHello() {

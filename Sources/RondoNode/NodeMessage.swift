@@ -32,7 +32,7 @@ public enum NodeMessage: Sendable {
     /// `tableEpoch`: the newest table it installed (a restarted coordinator resumes above it).
     case hello(holdsNoData: Bool, tableEpoch: UInt64?)
     case epochAcknowledged(UInt64)
-    case heartbeat(appliedSequences: [Int: UInt64])
+    case heartbeat(NodeHeartbeat)
     case transferCompleted(vnode: Int, sequence: UInt64, bytes: UInt64)
     /// A copy to `target` failed: sent by the target, or by the source for a copy it refused.
     case transferFailed(vnode: Int, target: NodeID, reason: String)

@@ -15,7 +15,7 @@ extension ClusterLoop {
     /// `peerPort`: the port the peer listener bound (the configured one, or the kernel's pick).
     func coordinatorHello(clientPort: Int, peerPort: Int) -> Hello {
         Hello(
-            clusterName: configuration.clusterName, nodeID: configuration.nodeID, role: .node, build: .current,
+            clusterName: configuration.clusterName, nodeID: configuration.nodeID, role: .node, build: configuration.build,
             advertisedHost: configuration.host, clientPort: UInt16(clamping: clientPort), peerPort: UInt16(clamping: peerPort),
             holdsNoData: node.holdsNoData, tableEpoch: node.epoch)
     }
@@ -50,6 +50,10 @@ extension ClusterLoop {
     }
 
     private func receivedFromCoordinator(_ message: PeerInboundMessage, now: ClusterInstant) {
+        if case .restartNode(let order) = message {
+            restartOrdered(order)
+            return
+        }
         guard let nodeMessage = NodeMessage(fromCoordinator: message) else {
             if case .error(let error) = message {
                 logger.info("error frame from the coordinator", metadata: ["code": "\(error.code)", "text": "\(error.text)"])

@@ -28,6 +28,15 @@ final class ClusterLoop {
     /// Succeeds when the runtime stopped; fails when the node must exit (a vnode-count mismatch).
     let finished: EventLoopPromise<Void>
     let requestLimits: ProtocolLimits
+    /// Client requests routed and failed, for the heartbeat's error rate.
+    let clientCounters: ClientRequestCounters
+    var clientErrorRate = ClientErrorRate()
+    /// Hands an accepted in-place restart order (its binary, nil: this one) to the process's
+    /// owner, which drains and re-executes; false when it cannot (the node keeps serving).
+    let restartInPlace: (@Sendable (_ binaryPath: String?) -> Bool)?
+    /// An in-place restart was accepted: the node is draining to re-execute; orders repeated
+    /// meanwhile are ignored.
+    var isRestarting = false
 
     /// The loop's own copy of the published snapshot.
     var snapshot = RoutingSnapshot.empty
@@ -63,8 +72,12 @@ final class ClusterLoop {
 
     init(
         configuration: ClusterRuntimeConfiguration, loop: any EventLoop, store: ItemStore, engine: CommandEngine, logger: Logger,
-        published: NIOLockedValueBox<RoutingSnapshot>, finished: EventLoopPromise<Void>
+        published: NIOLockedValueBox<RoutingSnapshot>, finished: EventLoopPromise<Void>,
+        clientCounters: ClientRequestCounters = ClientRequestCounters(),
+        restartInPlace: (@Sendable (_ binaryPath: String?) -> Bool)? = nil
     ) {
+        self.clientCounters = clientCounters
+        self.restartInPlace = restartInPlace
         self.configuration = configuration
         self.loop = loop
         self.store = store
@@ -92,8 +105,15 @@ final class ClusterLoop {
                 guard let wire = message.peerWireMessage else { continue }
                 if case .transfer(let batch) = message { noteTransferBatch(batch, to: peer) }
                 send(wire, toPeer: peer)
-            case .sendToCoordinator(let message):
-                if case .heartbeat = message { heartbeatSequence += 1 }
+            case .sendToCoordinator(var message):
+                if case .heartbeat(var beat) = message {
+                    heartbeatSequence += 1
+                    // The state machine never sees a client request; the runtime that serves
+                    // them fills in how many failed.
+                    beat.clientErrorsPerMillion = clientErrorRate.sample(
+                        requests: clientCounters.requests, errors: clientCounters.errors)
+                    message = .heartbeat(beat)
+                }
                 if case .transferCompleted(let vnode, let sequence, let bytes) = message {
                     logger.info("transfer completed", metadata: ["vnode": "\(vnode)", "sequence": "\(sequence)", "bytes": "\(bytes)"])
                 }

@@ -29,12 +29,17 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
     private let core: NIOLoopBoundBox<ClusterLoop>
     private let finished: EventLoopPromise<Void>
     private let clientPort: @Sendable () async throws -> Int
+    private let clientCounters = ClientRequestCounters()
 
     /// `loop`: the cluster loop (one loop of the client server's group). `clientPort`: the port the
-    /// client listener bound (asked once, before the node says hello).
+    /// client listener bound (asked once, before the node says hello). `restartInPlace`: called on
+    /// the cluster loop with the binary (nil: this one) of an in-place `RestartNode` order meant
+    /// for this node; it starts the drain and re-exec and returns true, or returns false when it
+    /// cannot (the node keeps serving). Nil: in-place orders are refused (logged).
     public init(
         configuration: ClusterRuntimeConfiguration, loop: any EventLoop, store: ItemStore, engine: CommandEngine, logger: Logger,
-        clientPort: @escaping @Sendable () async throws -> Int
+        clientPort: @escaping @Sendable () async throws -> Int,
+        restartInPlace: (@Sendable (_ binaryPath: String?) -> Bool)? = nil
     ) {
         self.configuration = configuration
         self.loop = loop
@@ -47,7 +52,7 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
         self.core = NIOLoopBoundBox.makeBoxSendingValue(
             ClusterLoop(
                 configuration: configuration, loop: loop, store: store, engine: engine, logger: logger, published: published,
-                finished: finished),
+                finished: finished, clientCounters: clientCounters, restartInPlace: restartInPlace),
             eventLoop: loop)
     }
 
@@ -71,7 +76,7 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
             group: loop, logger: logger,
             hello: {
                 Hello(
-                    clusterName: configuration.clusterName, nodeID: configuration.nodeID, role: .node, build: .current,
+                    clusterName: configuration.clusterName, nodeID: configuration.nodeID, role: .node, build: configuration.build,
                     advertisedHost: configuration.host, clientPort: UInt16(clamping: clientPort),
                     peerPort: UInt16(clamping: peerPort))
             },
@@ -119,24 +124,41 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
 
     // MARK: - ClusterRequestRouter
 
+    // Every routed key counts as a client request; every failure the client sees as
+    // `SERVER_ERROR` (no route, a failed write, forward or flush, or an owner's error relayed)
+    // counts as an error: the heartbeat's error rate.
+
     public func route(key: ByteBuffer, isWrite: Bool) -> GatewayRoute {
-        published.withLockedValue { $0 }.route(key: key, isWrite: isWrite)
+        clientCounters.requestRouted()
+        let route = published.withLockedValue { $0 }.route(key: key, isWrite: isWrite)
+        if case .unavailable = route { clientCounters.requestFailed() }
+        return route
     }
 
     public func executeLocalWrite(_ request: MemcachedRequest, eventLoop: any EventLoop) -> EventLoopFuture<ByteBuffer> {
         let promise = eventLoop.makePromise(of: ByteBuffer.self)
         let core = self.core
         loop.execute { core.value.executeLocalWrite(request, promise: promise) }
+        let counters = clientCounters
+        promise.futureResult.whenFailure { _ in counters.requestFailed() }
         return promise.futureResult
     }
 
     public func forward(_ encodedRequest: ByteBuffer, to destination: GatewayDestination, eventLoop: any EventLoop) -> EventLoopFuture<ByteBuffer> {
         guard let member = RoutingSnapshot.member(of: destination) else {
+            clientCounters.requestFailed()
             return eventLoop.makeFailedFuture(GatewayFailure(reason: "unknown member \(destination)"))
         }
         let promise = eventLoop.makePromise(of: ByteBuffer.self)
         let core = self.core
         loop.execute { core.value.forward(encodedRequest, to: member, promise: promise) }
+        let counters = clientCounters
+        promise.futureResult.whenComplete { result in
+            switch result {
+            case .failure: counters.requestFailed()
+            case .success(let reply): if reply.readableBytesView.starts(with: Self.serverErrorPrefix) { counters.requestFailed() }
+            }
+        }
         return promise.futureResult
     }
 
@@ -144,8 +166,12 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
         let promise = eventLoop.makePromise(of: Void.self)
         let core = self.core
         loop.execute { core.value.flushAll(delay: delay, promise: promise) }
+        let counters = clientCounters
+        promise.futureResult.whenFailure { _ in counters.requestFailed() }
         return promise.futureResult
     }
+
+    private static let serverErrorPrefix = Array("SERVER_ERROR".utf8)
 
     public func routingTableReply() -> ByteBuffer? {
         published.withLockedValue { $0 }.routingTableReply

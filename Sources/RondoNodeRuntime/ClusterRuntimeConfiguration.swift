@@ -1,6 +1,7 @@
 import NIOCore
 import RondoCore
 import RondoNode
+import RondoPeer
 
 /// What a cluster node's runtime needs besides its store and engine; `rondo node` fills it from
 /// its flags. Every wait and queue of the runtime is bounded here.
@@ -24,11 +25,14 @@ public struct ClusterRuntimeConfiguration: Sendable {
     public var pendingForwardsMax: Int
     /// Local writes waiting for replication; more fail at once.
     public var pendingWritesMax: Int
+    /// What the node's hellos say it runs: this build, unless a test overrides its version.
+    public var build: BuildInfo
 
     public init(
         nodeID: NodeID, clusterName: String = "rondo", host: String, peerPort: Int, coordinatorHost: String, coordinatorPort: Int,
         vnodeCount: Int, node: ClusterNodeConfiguration = ClusterNodeConfiguration(), tickInterval: TimeAmount = .milliseconds(10),
-        forwardTimeout: TimeAmount = .seconds(5), pendingForwardsMax: Int = 65_536, pendingWritesMax: Int = 65_536
+        forwardTimeout: TimeAmount = .seconds(5), pendingForwardsMax: Int = 65_536, pendingWritesMax: Int = 65_536,
+        build: BuildInfo = .current
     ) {
         precondition(tickInterval.nanoseconds > 0 && forwardTimeout.nanoseconds > 0)
         precondition(pendingForwardsMax >= 1 && pendingWritesMax >= 1)
@@ -44,5 +48,6 @@ public struct ClusterRuntimeConfiguration: Sendable {
         self.forwardTimeout = forwardTimeout
         self.pendingForwardsMax = pendingForwardsMax
         self.pendingWritesMax = pendingWritesMax
+        self.build = build
     }
 }

@@ -59,7 +59,11 @@ extension NodeMessage {
     func coordinatorWireMessage(heartbeatSequence: UInt64, sender: NodeID) -> (any PeerMessage)? {
         switch self {
         case .epochAcknowledged(let epoch): return EpochAcknowledged(epoch: epoch)
-        case .heartbeat(let applied): return Heartbeat(sequence: heartbeatSequence, appliedSequences: applied)
+        case .heartbeat(let beat):
+            return Heartbeat(
+                sequence: heartbeatSequence, appliedSequences: beat.appliedSequences, vnodeBytes: beat.vnodeBytes,
+                memoryLimitBytes: beat.memoryLimitBytes, memoryUsedBytes: beat.memoryUsedBytes,
+                clientErrorsPerMillion: beat.clientErrorsPerMillion)
         case .transferCompleted(let vnode, let sequence, let bytes): return TransferCompleted(vnode: vnode, sequence: sequence, bytes: bytes)
         // A target reporting its own copy leaves `target` out (the sender is the target).
         case .transferFailed(let vnode, let target, let reason):

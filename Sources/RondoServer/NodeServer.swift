@@ -6,6 +6,7 @@ import RondoEngine
 import RondoProtocol
 import RondoStorage
 import ServiceLifecycle
+import Synchronization
 
 /// The memcached listener of one node, as a swift-service-lifecycle `Service`.
 ///
@@ -29,6 +30,9 @@ public final class NodeServer: Service, Sendable {
     private let installClientPipeline: ClientPipelineInstaller?
     private let logger: Logger
     private let bound = ListeningAddress()
+    /// The listening socket's descriptor while the server accepts; nil before and once the drain
+    /// began (the server channel, which owns it, closes it then).
+    private let listeningDescriptor = Mutex<CInt?>(nil)
 
     /// `group`: the event loops to serve on; nil makes one of `configuration.threads` threads,
     /// shut down when the server stops. A given group (shared with a cluster runtime) stays up.
@@ -57,6 +61,16 @@ public final class NodeServer: Service, Sendable {
     /// The listening address once bound; throws if binding failed.
     public func boundAddress() async throws -> SocketAddress { try await bound.value() }
 
+    /// A descriptor of the listening socket that survives `exec`, for an in-place restart: take
+    /// it before the drain, which closes the server's own descriptor; the socket then keeps
+    /// listening (clients queue in the backlog) until the new process serves it.
+    public func duplicateListeningSocketForExec() throws -> CInt {
+        guard let descriptor = listeningDescriptor.withLock({ $0 }) else {
+            throw ListeningSocket.Failure(description: "the server is not listening")
+        }
+        return try ListeningSocket.duplicateForExec(descriptor)
+    }
+
     public func run() async throws {
         do {
             try await serve()
@@ -71,8 +85,13 @@ public final class NodeServer: Service, Sendable {
         let quiesce = ServerQuiescingHelper(group: group)
         let channel: any Channel
         do {
-            channel = try await makeBootstrap(quiesce: quiesce)
-                .bind(host: configuration.host, port: configuration.port).get()
+            // The server opens the socket itself (rather than NIO's `bind`) so that it knows the
+            // descriptor an in-place restart hands over; an inherited one is served as it is.
+            let descriptor =
+                try configuration.inheritedListeningSocket
+                ?? ListeningSocket.open(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+            channel = try await makeBootstrap(quiesce: quiesce).withBoundSocket(descriptor).get()
+            listeningDescriptor.withLock { $0 = descriptor }
         } catch {
             bound.fail(error)
             logger.error("cannot listen", metadata: ["host": "\(configuration.host)", "port": "\(configuration.port)", "error": "\(error)"])
@@ -80,7 +99,7 @@ public final class NodeServer: Service, Sendable {
         }
         let address = channel.localAddress!
         bound.succeed(address)
-        logger.info("listening", metadata: ["address": "\(address)", "threads": "\(configuration.threads)", "max_connections": "\(configuration.maxConnections)"])
+        logger.info("listening", metadata: ["address": "\(address)", "inherited": "\(configuration.inheritedListeningSocket != nil)", "threads": "\(configuration.threads)", "max_connections": "\(configuration.maxConnections)"])
 
         // Completed once every connection has finished (or the drain timed out). The server channel
         // itself closes at the start of the drain, so its closeFuture is not the end of serving.
@@ -128,6 +147,7 @@ public final class NodeServer: Service, Sendable {
 
     /// Stops accepting and asks every connection to finish; force-closes after the drain timeout.
     private func drain(quiesce: ServerQuiescingHelper, completing drained: EventLoopPromise<Void>) {
+        listeningDescriptor.withLock { $0 = nil }
         logger.info("draining connections", metadata: ["open": "\(counters.currentConnectionCount)", "timeout": "\(configuration.drainTimeout)"])
         let loop = drained.futureResult.eventLoop
         let drainTimeout = configuration.drainTimeout

@@ -13,6 +13,9 @@ public struct NodeServerConfiguration: Sendable {
     /// How often the expiry sweep runs, and how many items one pass may examine.
     public var sweepInterval: TimeAmount
     public var sweepMaxItems: Int
+    /// A listening socket inherited from the process this one replaced (an in-place restart):
+    /// served instead of binding `host:port`. Validated with `ListeningSocket.adopt` first.
+    public var inheritedListeningSocket: CInt?
 
     public init(
         host: String = "127.0.0.1",
@@ -22,7 +25,8 @@ public struct NodeServerConfiguration: Sendable {
         backlog: Int = 1024,
         drainTimeout: TimeAmount = .seconds(10),
         sweepInterval: TimeAmount = .seconds(1),
-        sweepMaxItems: Int = 20_000
+        sweepMaxItems: Int = 20_000,
+        inheritedListeningSocket: CInt? = nil
     ) {
         self.host = host
         self.port = port
@@ -32,5 +36,6 @@ public struct NodeServerConfiguration: Sendable {
         self.drainTimeout = drainTimeout
         self.sweepInterval = sweepInterval
         self.sweepMaxItems = sweepMaxItems
+        self.inheritedListeningSocket = inheritedListeningSocket
     }
 }

@@ -25,8 +25,13 @@ extension SimulatedCluster {
             // A new process holds nothing until the coordinator's transfers fill it: its hello
             // says so. (The epoch it carries is read directly on a coordinator restart.)
             coordinatorEvent { $0.nodeConnected(hello: hello, addresses: addresses, holdsNoData: holdsNoData, nowMilliseconds: now) }
-        case .heartbeat(let sequences):
-            coordinatorEvent { $0.heartbeat(from, nowMilliseconds: now, appliedSequences: sequences) }
+        case .heartbeat(let beat):
+            let memory = NodeMemoryReport(limitBytes: beat.memoryLimitBytes, usedBytes: beat.memoryUsedBytes)
+            coordinatorEvent {
+                $0.heartbeat(
+                    from, nowMilliseconds: now, appliedSequences: beat.appliedSequences, vnodeBytes: beat.vnodeBytes, memory: memory,
+                    clientErrorsPerMillion: beat.clientErrorsPerMillion)
+            }
         case .epochAcknowledged(let epoch):
             coordinatorEvent { $0.nodeAcknowledgedEpoch(from, epoch: epoch, nowMilliseconds: now) }
         case .transferCompleted(let vnode, let sequence, let bytes):

@@ -26,6 +26,11 @@ extension StoreShard {
     func audit(into audit: inout StoreAudit) {
         audit.countedItems += itemCount
         for (local, items) in vnodes.enumerated() {
+            var vnodeBytes = 0
+            defer {
+                // The O(1) per-vnode size must be the sum of its items.
+                if vnodeBytes != items.bytes { audit.misplacedItems += 1 }
+            }
             for (key, index) in items.slotByKey {
                 audit.indexedItems += 1
                 guard let slot = slots[index] else {
@@ -33,6 +38,7 @@ extension StoreShard {
                     continue
                 }
                 audit.accountedBytes += slot.accountedBytes
+                vnodeBytes += slot.accountedBytes
                 if slot.form.key != key || vnodeIndex(slot.vnode) != local || items.members[slot.memberPosition] != index {
                     audit.misplacedItems += 1
                 }

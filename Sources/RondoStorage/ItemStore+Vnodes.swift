@@ -19,6 +19,14 @@ extension ItemStore {
         return withShard(ofVnode: vnode) { $0.vnodes[$0.vnodeIndex(vnode)].count }
     }
 
+    /// Accounted bytes (key + value + per-item overhead, as the memory limit counts them) of the
+    /// items held for the vnode, including expired ones not yet reclaimed; O(1). 0 for a vnode out
+    /// of range.
+    public func bytes(inVnode vnode: Int) -> Int {
+        guard isVnode(vnode) else { return 0 }
+        return withShard(ofVnode: vnode) { $0.vnodes[$0.vnodeIndex(vnode)].bytes }
+    }
+
     /// Drops every item of one vnode in time proportional to that vnode's item count.
     public func dropVnode(_ vnode: Int) {
         guard isVnode(vnode) else { return }

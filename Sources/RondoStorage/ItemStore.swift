@@ -185,6 +185,9 @@ public final class ItemStore: Sendable {
     /// The memory limit now in force (the configured one until `setMemoryLimit` changes it).
     public var memoryLimitBytes: Int { memory.limitBytes }
 
+    /// Bytes the items use now, as the memory limit counts them.
+    public var memoryUsedBytes: Int { memory.bytes }
+
     /// Changes the memory limit at run time (memcached's `cache_memlimit`).
     public func setMemoryLimit(bytes: Int) {
         memory.setLimit(bytes)

@@ -55,6 +55,7 @@ struct StoreShard {
         let position = vnodes[local].addMember(index)
         let replaced = vnodes[local].slotByKey.updateValue(index, forKey: form.key)
         assert(replaced == nil, "linked a key that is already present")
+        vnodes[local].bytes += form.accountedBytes
         slots[index] = ItemSlot(
             form: form, flags: flags, expiresAt: expiresAt, cas: cas, flushEpoch: time.flushEpoch,
             lastAccess: time.now, bumpedAt: time.now, vnode: vnode, memberPosition: position, isStale: isStale)
@@ -73,6 +74,7 @@ struct StoreShard {
         let local = vnodeIndex(slot.vnode)
         let removed = vnodes[local].slotByKey.removeValue(forKey: slot.form.key)
         assert(removed == index, "vnode index out of step with slots")
+        vnodes[local].bytes -= slot.accountedBytes
         vnodes[local].removeMember(at: slot.memberPosition)
         if vnodes[local].needsCompaction {
             compactMembers(ofVnodeIndex: local)

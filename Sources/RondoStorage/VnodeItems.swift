@@ -13,6 +13,9 @@ struct VnodeItems {
     var members: [Int] = []
     var tombstones = 0
     var generation: UInt64 = 0
+    /// Accounted bytes (key + value + per-item overhead) of the items in `slotByKey`, kept by
+    /// `link`/`unlink` so that reporting a vnode's size (heartbeats, upgrade plans) costs O(1).
+    var bytes = 0
 
     static let tombstone = -1
     /// Below this many tombstones compaction is not worth a generation change.

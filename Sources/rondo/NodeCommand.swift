@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOCore
 import NIOPosix
@@ -31,6 +34,11 @@ struct NodeCommand: AsyncParsableCommand {
 
             With --coordinator the node joins a cluster (docs/operations.md): it needs --node-id \
             and --peer-port, and --vnodes must equal the cluster's. Any node then serves any key.
+
+            During a rolling upgrade the coordinator may order the node to restart in place: it \
+            drains its clients without closing its listening socket and re-executes the new binary \
+            with its own arguments plus --inherit-listen-fd (internal), so that clients connecting \
+            meanwhile wait in the backlog instead of being refused (docs/rolling-upgrade.md).
             """
     )
 
@@ -97,6 +105,16 @@ struct NodeCommand: AsyncParsableCommand {
         var compression: ItemsCompression { self == .lz4 ? .lz4 : .none }
     }
 
+    @Option(
+        help: ArgumentHelp(
+            "Internal (set by an in-place restart): serve this inherited listening TCP socket on --port instead of binding.",
+            valueName: "fd"))
+    var inheritListenFd: Int32?
+
+    /// Test-only: the software version this node advertises, so that an upgrade test can restart
+    /// a node on the same binary and see it come back on another version.
+    static let versionOverrideVariable = "RONDO_TEST_VERSION_OVERRIDE"
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1...256") }
@@ -107,6 +125,10 @@ struct NodeCommand: AsyncParsableCommand {
         if let c = compressMinBytes, c < 1 { throw ValidationError("--compress-min-bytes must be positive") }
         do { _ = try VnodeCount(vnodes) } catch { throw ValidationError("--vnodes: \(error)") }
         guard (0...3600).contains(drainTimeout) else { throw ValidationError("--drain-timeout must be 0...3600 seconds") }
+        if let inheritListenFd {
+            do { try ListeningSocket.adopt(inheritListenFd, port: port) } catch { throw ValidationError("--inherit-listen-fd: \(error)") }
+        }
+        _ = try advertisedBuild()
         guard let coordinator else { return }
         guard coordinatorAddress(coordinator) != nil else { throw ValidationError("--coordinator must be host:port") }
         guard let nodeID, NodeID(nodeID) != nil else { throw ValidationError("--node-id is required with --coordinator (1...\(NodeID.bytesMax) bytes)") }
@@ -121,6 +143,16 @@ struct NodeCommand: AsyncParsableCommand {
         guard (1...TransferThrottle.bytesPerSecondMax).contains(transferBytesPerSecond) else {
             throw ValidationError("--transfer-bytes-per-second must be 1...\(TransferThrottle.bytesPerSecondMax)")
         }
+    }
+
+    /// This build, or with the test-only version override.
+    private func advertisedBuild() throws -> BuildInfo {
+        guard let text = getenv(Self.versionOverrideVariable).map({ String(cString: $0) }), !text.isEmpty else { return .current }
+        guard let version = SemanticVersion(text) else {
+            throw ValidationError("\(Self.versionOverrideVariable) must be MAJOR.MINOR.PATCH (test use only)")
+        }
+        let current = BuildInfo.current
+        return BuildInfo(softwareVersion: version, protocolVersions: current.protocolVersions, features: current.features)
     }
 
     private func coordinatorAddress(_ text: String) -> (host: String, port: Int)? {
@@ -157,7 +189,8 @@ struct NodeCommand: AsyncParsableCommand {
             port: port,
             threads: threads,
             maxConnections: maxConnections,
-            drainTimeout: .seconds(Int64(drainTimeout))
+            drainTimeout: .seconds(Int64(drainTimeout)),
+            inheritedListeningSocket: inheritListenFd
         )
         let limits = ProtocolLimits(maxItemBytes: storeConfiguration.maxItemBytes)
         if let coordinator, let address = coordinatorAddress(coordinator), let nodeID = nodeID.flatMap(NodeID.init), let peerPort {
@@ -195,13 +228,19 @@ struct NodeCommand: AsyncParsableCommand {
             replication: ReplicationConfiguration(writeAckPolicy: writeAck),
             transferSource: TransferSourceConfiguration(compression: transferCompression.compression),
             transferConcurrency: transferConcurrency, transferBytesPerSecond: transferBytesPerSecond)
+        let build = try advertisedBuild()
         let runtimeConfiguration = ClusterRuntimeConfiguration(
             nodeID: nodeID, clusterName: clusterName, host: host, peerPort: peerPort, coordinatorHost: coordinator.host,
-            coordinatorPort: coordinator.port, vnodeCount: vnodes, node: nodeConfiguration)
+            coordinatorPort: coordinator.port, vnodeCount: vnodes, node: nodeConfiguration, build: build)
+        if runtimeConfiguration.build != .current {
+            logger.warning(
+                "advertising a test version override", metadata: ["variable": "\(Self.versionOverrideVariable)", "build": "\(runtimeConfiguration.build)"])
+        }
         let port = self.port
+        let restart = InPlaceRestart(arguments: CommandLine.arguments, logger: logger)
         let runtime = ClusterRuntime(
             configuration: runtimeConfiguration, loop: eventLoops.next(), store: store, engine: engine, logger: logger,
-            clientPort: { port })
+            clientPort: { port }, restartInPlace: { restart.requested(binaryPath: $0) })
         let server = NodeServer(
             configuration: serverConfiguration, engine: engine, store: store, counters: counters, limits: limits, logger: logger,
             group: eventLoops, installClientPipeline: runtime.clientPipelineInstaller(engine: engine, limits: limits))
@@ -216,6 +255,7 @@ struct NodeCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
+        restart.attach(server: server, services: services)
         do {
             try await services.run()
         } catch {
@@ -223,5 +263,7 @@ struct NodeCommand: AsyncParsableCommand {
             throw error
         }
         try await eventLoops.shutdownGracefully()
+        // Drained, sessions closed, event loops gone: become the new process.
+        if let plan = restart.plan { try restart.replaceProcess(plan) }
     }
 }

@@ -45,9 +45,16 @@ final class WireMappingTests: XCTestCase {
 
     func testCoordinatorMessages() throws {
         XCTAssertNil(NodeMessage.hello(holdsNoData: true, tableEpoch: nil).coordinatorWireMessage(heartbeatSequence: 1, sender: NodeID("me")!))
+        let beat = NodeHeartbeat(
+            appliedSequences: [2: 9], vnodeBytes: [2: 1_000], memoryLimitBytes: 4_096, memoryUsedBytes: 1_000, clientErrorsPerMillion: 25)
         let heartbeat = try XCTUnwrap(
-            NodeMessage.heartbeat(appliedSequences: [2: 9]).coordinatorWireMessage(heartbeatSequence: 4, sender: NodeID("me")!) as? Heartbeat)
-        XCTAssertEqual(heartbeat, Heartbeat(sequence: 4, appliedSequences: [2: 9]))
+            NodeMessage.heartbeat(beat).coordinatorWireMessage(heartbeatSequence: 4, sender: NodeID("me")!) as? Heartbeat)
+        XCTAssertEqual(
+            heartbeat,
+            Heartbeat(
+                sequence: 4, appliedSequences: [2: 9], vnodeBytes: [2: 1_000], memoryLimitBytes: 4_096, memoryUsedBytes: 1_000,
+                clientErrorsPerMillion: 25))
+        XCTAssertEqual(try Heartbeat(decoding: heartbeat.frame()), heartbeat)
         // A target reports its own copy: no target field. A source's refusal names the target.
         let own = try XCTUnwrap(
             NodeMessage.transferFailed(vnode: 3, target: NodeID("me")!, reason: "r").coordinatorWireMessage(heartbeatSequence: 0, sender: NodeID("me")!)

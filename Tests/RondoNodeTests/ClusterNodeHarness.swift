@@ -92,7 +92,9 @@ extension Array where Element == NodeEffect {
         peerMessages.compactMap { if case .transfer(let batch) = $0.1 { return ($0.0, batch) } else { return nil } }
     }
 
-    var heartbeats: [[Int: UInt64]] {
-        coordinatorMessages.compactMap { if case .heartbeat(let sequences) = $0 { return sequences } else { return nil } }
+    var heartbeats: [[Int: UInt64]] { heartbeatReports.map(\.appliedSequences) }
+
+    var heartbeatReports: [NodeHeartbeat] {
+        coordinatorMessages.compactMap { if case .heartbeat(let beat) = $0 { return beat } else { return nil } }
     }
 }

@@ -205,6 +205,25 @@ final class ClusterNodeTests: XCTestCase {
         XCTAssertTrue(node.tick(now: H.instant(5_000)).heartbeats.isEmpty)
     }
 
+    func testHeartbeatReportsBytesPerHeldVnodeAndMemory() throws {
+        let node = H.makeNode(H.n1)
+        _ = node.receiveFromCoordinator(.helloAnswer(accepted: true, startEmpty: false), now: H.instant(0))
+        let table = try H.initialTable(replicaCount: 2)
+        _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0))
+        let held = table.vnodes(ownedBy: MemberID(1))
+        let vnode = try XCTUnwrap(held.first(where: { node.isListedPrimary(of: $0) }))
+        _ = try H.write("some value", to: H.key(inVnode: vnode, of: node), on: node, now: H.instant(1))
+
+        let beat = try XCTUnwrap(node.tick(now: H.instant(2)).heartbeatReports.first)
+        XCTAssertEqual(Set(beat.vnodeBytes.keys), Set(held), "a size for every copy held, none for others")
+        XCTAssertEqual(beat.vnodeBytes[vnode], UInt64(node.store.bytes(inVnode: vnode)))
+        XCTAssertGreaterThan(beat.vnodeBytes[vnode] ?? 0, 0)
+        XCTAssertEqual(beat.vnodeBytes.values.reduce(0, +), UInt64(node.store.stats().bytes))
+        XCTAssertEqual(beat.memoryLimitBytes, UInt64(node.store.memoryLimitBytes))
+        XCTAssertEqual(beat.memoryUsedBytes, UInt64(node.store.stats().bytes))
+        XCTAssertNil(beat.clientErrorsPerMillion, "the state machine never sees a client request")
+    }
+
     func testStartEmptyDropsEveryCopy() throws {
         let table = try H.initialTable(replicaCount: 3)
         let node = H.makeNode(H.n1)

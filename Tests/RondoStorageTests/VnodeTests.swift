@@ -43,6 +43,32 @@ final class VnodeTests: XCTestCase {
         assertConsistent(store)
     }
 
+    func testBytesPerVnodeFollowStoresReplacementsDeletesAndDrops() {
+        let (store, _) = makeStore(vnodeCount: 16, shardCount: 4)
+        var expected: [Int: Int] = [:]
+        for i in 0..<200 {
+            let key = "key\(i)"
+            _ = store.store(bytes(key), value: bytes("value\(i)"), flags: 0, expiresAt: 0, mode: .set)
+            expected[store.vnode(of: bytes(key)), default: 0] += accounted(key: key, value: "value\(i)")
+        }
+        // A replacement counts its new size only; a delete gives its bytes back.
+        _ = store.store(bytes("key7"), value: bytes("a much longer value than before"), flags: 0, expiresAt: 0, mode: .set)
+        expected[store.vnode(of: bytes("key7")), default: 0] +=
+            accounted(key: "key7", value: "a much longer value than before") - accounted(key: "key7", value: "value7")
+        _ = store.delete(bytes("key8"))
+        expected[store.vnode(of: bytes("key8")), default: 0] -= accounted(key: "key8", value: "value8")
+        for vnode in 0..<16 {
+            XCTAssertEqual(store.bytes(inVnode: vnode), expected[vnode] ?? 0, "vnode \(vnode)")
+        }
+        XCTAssertEqual((0..<16).reduce(0) { $0 + store.bytes(inVnode: $1) }, store.stats().bytes)
+        XCTAssertEqual(store.memoryUsedBytes, store.stats().bytes)
+        XCTAssertEqual(store.bytes(inVnode: 16), 0)
+        let dropped = store.vnode(of: bytes("key1"))
+        store.dropVnode(dropped)
+        XCTAssertEqual(store.bytes(inVnode: dropped), 0)
+        assertConsistent(store)
+    }
+
     func testExportImportRoundTripKeepsCASExpiryFlagsAndStaleness() throws {
         let (source, clock) = makeStore(vnodeCount: 4, compressMinBytes: 32)
         let expiry = clock.nowSeconds() + 1000
