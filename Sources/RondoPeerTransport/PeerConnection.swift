@@ -11,8 +11,8 @@ import RondoPeer
 /// requests or replies (one read of a client or peer socket yields many) leaves in one `writev`
 /// instead of one syscall per frame. The flush runs as a task on the channel's loop, which the
 /// loop runs after it has handled every socket that was ready in this iteration. A burst larger
-/// than `flushBatchFramesMax` is flushed as it goes, so the outbound limits only ever see frames
-/// the socket did not take.
+/// than `flushBatchFramesMax` is flushed as it goes, so at most that many written frames wait for
+/// a flush (they count against the outbound limits like the ones the socket did not take yet).
 public final class PeerConnection: Sendable, CustomStringConvertible {
     /// Frames written before a flush is forced within one loop iteration.
     static let flushBatchFramesMax = 256
