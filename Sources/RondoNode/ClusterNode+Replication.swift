@@ -15,12 +15,11 @@ extension ClusterNode {
         }
         let vnode = Int(batch.vnode)
         let actions: [ReplicaAction]
-        if var target = incoming[vnode] {
-            actions = target.receive(entries)
-            incoming[vnode] = target
-        } else if var applier = appliers[vnode] {
-            actions = applier.receive(entries)
-            appliers[vnode] = applier
+        // Mutated in place, so the copy's own storage is never duplicated.
+        if incoming[vnode] != nil {
+            actions = incoming[vnode]!.receive(entries)
+        } else if appliers[vnode] != nil {
+            actions = appliers[vnode]!.receive(entries)
         } else {
             // No copy here (not yet filled, or dropped): nothing to apply, nothing to ack.
             return
@@ -43,9 +42,8 @@ extension ClusterNode {
 
     func receiveAck(_ ack: ReplicationAck, from sender: NodeID, now: ClusterInstant) {
         let vnode = Int(ack.vnode)
-        guard var primary = primaries[vnode], let member = memberIDs[sender] else { return }
-        let actions = primary.receiveAck(from: member, through: ack.acknowledgedSequence, now: now)
-        primaries[vnode] = primary
+        guard primaries[vnode] != nil, let member = memberIDs[sender] else { return }
+        let actions = primaries[vnode]!.receiveAck(from: member, through: ack.acknowledgedSequence, now: now)
         performPrimary(actions, now: now)
     }
 
@@ -73,21 +71,23 @@ extension ClusterNode {
 
     /// Timers of the primaries: resend, report, time writes out, and flush.
     func tickPrimaries(now: ClusterInstant) {
+        primariesWrittenSinceFlush.removeAll(keepingCapacity: true)
         for vnode in primaries.keys.sorted() {
-            guard var primary = primaries[vnode] else { continue }
-            let actions = primary.tick(now: now)
-            primaries[vnode] = primary
+            guard let actions = primaries[vnode]?.tick(now: now) else { continue }
             performPrimary(actions, now: now)
         }
     }
 
-    /// Sends what every primary has not sent yet: the runtime calls it after a burst of writes
-    /// (a read of the client connection) instead of waiting for the next `tick`.
+    /// Sends what the primaries written since the last flush or tick have not sent yet: the
+    /// runtime calls it after a burst of writes (a read of the client connection) instead of
+    /// waiting for the next `tick`. Only those primaries have new entries (an ack sends what its
+    /// window allows by itself, and `tick` flushes every primary), so the other vnodes are not
+    /// visited on every burst.
     public func flushReplication(now: ClusterInstant) -> [NodeEffect] {
-        for vnode in primaries.keys.sorted() {
-            guard var primary = primaries[vnode] else { continue }
-            let actions = primary.flush(now: now)
-            primaries[vnode] = primary
+        let written = primariesWrittenSinceFlush.sorted()
+        primariesWrittenSinceFlush.removeAll(keepingCapacity: true)
+        for vnode in written {
+            guard let actions = primaries[vnode]?.flush(now: now) else { continue }
             performPrimary(actions, now: now)
         }
         return drainEffects()

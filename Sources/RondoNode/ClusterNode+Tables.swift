@@ -84,6 +84,7 @@ extension ClusterNode {
             // tracks; otherwise its acks (or `.rebuildRequired`) say what it holds.
             let actions = primary.updateReplicas(secondaries: secondaries, down: [], now: now)
             primaries[vnode] = primary
+            primariesWrittenSinceFlush.insert(vnode)
             performPrimary(actions, now: now)
             return
         }
@@ -102,6 +103,7 @@ extension ClusterNode {
         // What each secondary holds is unknown until it says (its `replicaHello`).
         for member in secondaries where table.epoch != 1 { primary.connectionReset(member) }
         primaries[vnode] = primary
+        primariesWrittenSinceFlush.insert(vnode)
         performPrimary(actions, now: now)
     }
 

@@ -51,6 +51,7 @@ extension ClusterNode {
             }
             let snapshotSequence = primary.beginTransfer(to: transfer.target, now: now)
             primaries[transfer.vnode] = primary
+            primariesWrittenSinceFlush.insert(transfer.vnode)
             let source = VnodeTransferSource(
                 vnode: transfer.vnode, store: store, snapshotSequence: snapshotSequence, configuration: configuration.transferSource)
             outgoing[transfer] = OutgoingTransfer(source: source, targetNode: targetNode)

@@ -60,18 +60,21 @@ extension ClusterNode {
     /// out — possibly among the returned effects, so the caller records `id` before performing
     /// them.
     public func recordWrite(key: ByteBuffer, vnode: Int, now: ClusterInstant) throws(NodeWriteError) -> (WriteID, [NodeEffect]) {
-        guard ownership(ofVnode: vnode) == .primary, var primary = primaries[vnode] else {
+        guard ownership(ofVnode: vnode) == .primary, primaries[vnode] != nil else {
             throw .notOwner(epoch: table?.epoch ?? 0)
         }
         nextWriteID += 1
         let id = WriteID(nextWriteID)
+        let change = ReplicationChange(capturing: store.peek(key))
         let actions: [PrimaryAction]
         do {
-            actions = try primary.write(id, key: key, change: ReplicationChange(capturing: store.peek(key)), now: now)
+            // Mutated in place: a copy taken out of the dictionary would share the log's storage,
+            // and the append would copy the whole log on every write.
+            actions = try primaries[vnode]!.write(id, key: key, change: change, now: now)
         } catch {
             throw .replication(error)
         }
-        primaries[vnode] = primary
+        primariesWrittenSinceFlush.insert(vnode)
         performPrimary(actions, now: now)
         return (id, drainEffects())
     }

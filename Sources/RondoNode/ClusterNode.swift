@@ -48,6 +48,8 @@ public final class ClusterNode {
     var helloDueAt: ClusterInstant?
     var nextHeartbeatAt: ClusterInstant
     var primaries: [Int: VnodePrimaryReplicator] = [:]
+    /// Primaries changed since the last `flushReplication` or `tick`: the ones a flush visits.
+    var primariesWrittenSinceFlush: Set<Int> = []
     /// Copies held without being their primary (listed secondaries, and old holders waiting to
     /// drop).
     var appliers: [Int: VnodeReplicaApplier] = [:]

@@ -6,7 +6,17 @@ import RondoPeer
 /// `PeerOutboundLimits`, answers an owner-decided admission, closes. Every method may be called
 /// from any thread; the work runs on the channel's event loop. Frames sent before the handshake
 /// completes wait (counted against the limits) and go out right after it.
+///
+/// Frames are written at once but flushed once per event-loop iteration: a burst of forwarded
+/// requests or replies (one read of a client or peer socket yields many) leaves in one `writev`
+/// instead of one syscall per frame. The flush runs as a task on the channel's loop, which the
+/// loop runs after it has handled every socket that was ready in this iteration. A burst larger
+/// than `flushBatchFramesMax` is flushed as it goes, so at most that many written frames wait for
+/// a flush (they count against the outbound limits like the ones the socket did not take yet).
 public final class PeerConnection: Sendable, CustomStringConvertible {
+    /// Frames written before a flush is forced within one loop iteration.
+    static let flushBatchFramesMax = 256
+
     public let id: PeerConnectionID
     public let channel: any Channel
     public let remoteAddress: SocketAddress?
@@ -18,6 +28,10 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
         var queuedBytes = 0
         var overflow: PeerDisconnectReason?
         var isClosing = false
+        /// A flush task is queued on the loop; frames written until it runs share it.
+        var isFlushScheduled = false
+        /// Frames written since the last flush.
+        var unflushedFrames = 0
     }
 
     private let limits: PeerOutboundLimits
@@ -74,7 +88,7 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
         let waiting = state.value.waitingForHandshake
         state.value.waitingForHandshake = []
         for frame in waiting { write(frame) }
-        if !waiting.isEmpty { channel.flush() }
+        if !waiting.isEmpty { scheduleFlush() }
     }
 
     private func sendOnLoop(_ frame: PeerFrame) {
@@ -96,6 +110,25 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
             return
         }
         write(frame)
+        scheduleFlush()
+    }
+
+    private func scheduleFlush() {
+        if state.value.unflushedFrames >= Self.flushBatchFramesMax {
+            flushNow()
+            return
+        }
+        guard !state.value.isFlushScheduled else { return }
+        state.value.isFlushScheduled = true
+        channel.eventLoop.assumeIsolated().execute { [self] in
+            self.state.value.isFlushScheduled = false
+            self.flushNow()
+        }
+    }
+
+    private func flushNow() {
+        guard state.value.unflushedFrames > 0 else { return }
+        state.value.unflushedFrames = 0
         channel.flush()
     }
 
@@ -106,6 +139,7 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
             self.state.value.queuedFrames -= 1
             self.state.value.queuedBytes -= bytes
         }
+        state.value.unflushedFrames += 1
         channel.write(frame, promise: promise)
     }
 

@@ -42,8 +42,27 @@ final class PeerMessageHandlerTests: XCTestCase {
         var decoder = PeerFrameDecoder()
         XCTAssertEqual(try decoder.decode(buffer: &reply)?.messageType, .helloAccepted)
         connection.send(DropVnode(vnode: 9))
+        // Sends are flushed once the current loop iteration ends (a task on the loop).
+        channel.embeddedEventLoop.run()
         var sent = try XCTUnwrap(channel.readOutbound(as: ByteBuffer.self))
         XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 9))
+        _ = try? channel.finish()
+    }
+
+    func testSendsOfOneLoopIterationShareOneFlush() throws {
+        let events = EventLog<PeerChannelEvent>()
+        let (channel, connection) = try acceptingChannel(events)
+        try channel.writeInbound(bytes([T.hello("node-7")]))
+        XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer leaves at once")
+        connection.send(DropVnode(vnode: 1))
+        connection.send(DropVnode(vnode: 2))
+        XCTAssertNil(try channel.readOutbound(as: ByteBuffer.self), "written, not flushed, while the iteration runs")
+        channel.embeddedEventLoop.run()
+        var decoder = PeerFrameDecoder()
+        var sent = ByteBuffer()
+        while var part = try channel.readOutbound(as: ByteBuffer.self) { sent.writeBuffer(&part) }
+        XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 1))
+        XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 2))
         _ = try? channel.finish()
     }
 
