@@ -92,6 +92,7 @@ extension ClusterLoop {
         case .connected:
             connectedPeers.insert(peer)
             logger.info("peer connected", metadata: ["peer": "\(peer)"])
+            releaseHeld(for: peer)
             perform(node.peerConnected(peer, now: now()))
             publishSnapshot()
         case .message(let message):
@@ -122,6 +123,7 @@ extension ClusterLoop {
             let peer = session.peerNodeID
             inbound[connection.id] = (node: peer, connection: connection)
             logger.info("peer connected to this node", metadata: ["peer": "\(peer)"])
+            releaseHeld(for: peer)
             // The peer (re)opened its connection: it may have reset what it knew of this node's
             // copies, so this node says again what it holds of the peer's vnodes.
             perform(node.peerConnected(peer, now: now()))

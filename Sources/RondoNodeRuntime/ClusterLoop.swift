@@ -50,6 +50,8 @@ final class ClusterLoop {
 
     /// Peers whose outbound connection (this node's `PeerClient`) completed its handshake.
     var connectedPeers: Set<NodeID> = []
+    /// Messages emitted for peers with no connection yet (`ClusterLoop+HeldMessages`).
+    var heldForPeers: [NodeID: HeldPeerMessages] = [:]
     /// Connections peers opened to this node, with the peer each came from.
     var inbound: [PeerConnectionID: (node: NodeID, connection: PeerConnection)] = [:]
 
@@ -142,15 +144,14 @@ final class ClusterLoop {
 
     /// To a peer: on this node's own connection to it when that is up; otherwise on a connection
     /// the peer opened (a joining transfer target is in no directory this node has, so only its
-    /// own connection reaches it); otherwise to the pool, which queues it while connecting.
+    /// own connection reaches it); otherwise held until one of the two exists (bounded).
     func send(_ message: any PeerMessage, toPeer peer: NodeID) {
-        if !connectedPeers.contains(peer), let connection = inbound.values.first(where: { $0.node == peer })?.connection {
+        if connectedPeers.contains(peer), peers?.send(message, to: peer) == true { return }
+        if let connection = inbound.values.first(where: { $0.node == peer })?.connection {
             connection.send(message)
             return
         }
-        if peers?.send(message, to: peer) != true {
-            logger.debug("no connection to peer; message dropped", metadata: ["peer": "\(peer)"])
-        }
+        hold(message, for: peer)
     }
 
     private func noteTransferBatch(_ batch: TransferBatch, to peer: NodeID) {
@@ -174,6 +175,7 @@ final class ClusterLoop {
         guard !isStopped else { return }
         let now = self.now()
         perform(node.tick(now: now))
+        expireHeld(now: now)
         expireForwards(now: now)
         tickRetries(now: now)
     }
