@@ -52,6 +52,31 @@ final class CoordinatorMigrationTests: XCTestCase {
         }
     }
 
+    /// Heartbeats for every fake node every 200 ms until cancelled, so the coordinator keeps them live.
+    private static func heartbeating(_ nodes: [FakeNode]) -> Task<Void, Never> {
+        Task {
+            var sequence: UInt64 = 0
+            while !Task.isCancelled {
+                sequence += 1
+                for node in nodes { node.send(Heartbeat(sequence: sequence)) }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    /// Waits for both fake nodes' sessions, joins `first` and waits for its table, then joins `second`.
+    private static func join(
+        _ first: FakeNode, then second: FakeNode, ctl: (CtlRequest.Command) async throws -> CtlReply
+    ) async throws {
+        _ = try await first.events.first { if case .connected = $0 { return true } else { return nil } }
+        _ = try await second.events.first { if case .connected = $0 { return true } else { return nil } }
+        let joinedFirst = try await ctl(.join(first.id))
+        XCTAssertTrue(joinedFirst.ok, joinedFirst.text)
+        _ = try await first.events.first { if case .message(.routingTableUpdate) = $0 { return true } else { return nil } }
+        let joinedSecond = try await ctl(.join(second.id))
+        XCTAssertTrue(joinedSecond.ok, joinedSecond.text)
+    }
+
     func testJoinMovesVnodesThroughOrdersCompletionsAndDrops() async throws {
         let directory = NSTemporaryDirectory() + "rondo-migration-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -85,26 +110,12 @@ final class CoordinatorMigrationTests: XCTestCase {
             }
         }
         second.start(port: port, group: group, logger: logger) { _ in }
-        let heartbeats = Task {
-            var sequence: UInt64 = 0
-            while !Task.isCancelled {
-                sequence += 1
-                first.send(Heartbeat(sequence: sequence))
-                second.send(Heartbeat(sequence: sequence))
-                try? await Task.sleep(for: .milliseconds(200))
-            }
-        }
+        let heartbeats = Self.heartbeating([first, second])
 
-        _ = try await first.events.first { if case .connected = $0 { return true } else { return nil } }
-        _ = try await second.events.first { if case .connected = $0 { return true } else { return nil } }
         let ctl = { (command: CtlRequest.Command) in
             try await CtlClient.request(command, host: "127.0.0.1", port: port, clusterName: Self.clusterName, timeout: .seconds(5), logger: logger)
         }
-        let joinedFirst = try await ctl(.join(first.id))
-        XCTAssertTrue(joinedFirst.ok, joinedFirst.text)
-        _ = try await first.events.first { if case .message(.routingTableUpdate) = $0 { return true } else { return nil } }
-        let joinedSecond = try await ctl(.join(second.id))
-        XCTAssertTrue(joinedSecond.ok, joinedSecond.text)
+        try await Self.join(first, then: second, ctl: ctl)
 
         // The table that lists both members reaches the new one once its copies are complete.
         let both = try await second.events.first(within: 10) { event -> RoutingTableUpdate? in
@@ -162,25 +173,11 @@ final class CoordinatorMigrationTests: XCTestCase {
         second.start(port: port, group: group, logger: logger) { message in
             if case .transferOrder(let order) = message { first.send(TransferCompleted(vnode: order.vnode, sequence: 0, bytes: 10)) }
         }
-        let heartbeats = Task {
-            var sequence: UInt64 = 0
-            while !Task.isCancelled {
-                sequence += 1
-                first.send(Heartbeat(sequence: sequence))
-                second.send(Heartbeat(sequence: sequence))
-                try? await Task.sleep(for: .milliseconds(200))
-            }
-        }
-        _ = try await first.events.first { if case .connected = $0 { return true } else { return nil } }
-        _ = try await second.events.first { if case .connected = $0 { return true } else { return nil } }
+        let heartbeats = Self.heartbeating([first, second])
         let ctl = { (command: CtlRequest.Command) in
             try await CtlClient.request(command, host: "127.0.0.1", port: port, clusterName: Self.clusterName, timeout: .seconds(5), logger: logger)
         }
-        let joinedFirst = try await ctl(.join(first.id))
-        XCTAssertTrue(joinedFirst.ok, joinedFirst.text)
-        _ = try await first.events.first { if case .message(.routingTableUpdate) = $0 { return true } else { return nil } }
-        let joinedSecond = try await ctl(.join(second.id))
-        XCTAssertTrue(joinedSecond.ok, joinedSecond.text)
+        try await Self.join(first, then: second, ctl: ctl)
         _ = try await second.events.first(within: 10) { event -> Bool? in
             guard case .message(.routingTableUpdate(let update)) = event, update.directory.count == 2 else { return nil }
             return true
