@@ -20,6 +20,10 @@ public struct ReplicationConfiguration: Sendable, Hashable {
     public var writeTimeoutMilliseconds: Int64
     /// Unacknowledged entries are sent again after this long (acks or batches may be lost).
     public var retransmitAfterMilliseconds: Int64
+    /// How batches carry their items. `.lz4` needs every receiver to offer
+    /// `replication.lz4-batches`; a `ClusterNode` therefore overrides it from the cluster's
+    /// feature gate (`FeatureGate`) and the value configured here only matters to direct users of
+    /// `VnodePrimaryReplicator`.
     public var batchCompression: ItemsCompression
 
     public init(

@@ -29,7 +29,7 @@ public struct VnodePrimaryReplicator: Sendable {
     }
 
     public let vnode: Int
-    public let configuration: ReplicationConfiguration
+    public private(set) var configuration: ReplicationConfiguration
     private var state = State.serving
     private var log: ReplicationLog
     private var replicas: [MemberID: ReplicaProgress] = [:]
@@ -41,6 +41,12 @@ public struct VnodePrimaryReplicator: Sendable {
 
     /// `startingSequence`: the vnode's sequence this node holds when it becomes primary (0 for a
     /// new vnode; a promoted replica's applied sequence).
+    /// Sets how the batches sent from now on carry their items (retransmits included). The node
+    /// changes it when the cluster's feature gate for LZ4 batches opens; replicas decode both.
+    public mutating func setBatchCompression(_ compression: ItemsCompression) {
+        configuration.batchCompression = compression
+    }
+
     public init(vnode: Int, startingSequence: UInt64 = 0, configuration: ReplicationConfiguration = ReplicationConfiguration()) {
         self.vnode = vnode
         self.configuration = configuration

@@ -126,6 +126,8 @@ extension Coordinator {
             guard let record = state.record(of: member.id) else { return nil }
             return DirectoryEntry(memberID: member.id.value, nodeID: record.nodeID, addresses: record.addresses)
         }
-        return TablePush(epoch: table.epoch, table: table.encoded(), directory: directory, recipients: to)
+        return TablePush(
+            epoch: table.epoch, table: table.encoded(), directory: directory, recipients: to,
+            activeFeatures: activeFeatures, finalizedVersion: state.finalizedVersion)
     }
 }

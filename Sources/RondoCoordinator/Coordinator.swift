@@ -30,6 +30,9 @@ public struct Coordinator: Sendable {
     /// Nodes whose restart order may have been lost with a previous coordinator process: they
     /// get it again when they reconnect on a version the upgrade does not accept yet.
     var restartOrdersToResend: Set<NodeID> = []
+    /// The active features and finalized version the last full table push carried; `run` pushes
+    /// the table again when they change (`announceActiveVersionIfChanged`).
+    var announcedActiveVersion: ActiveVersionAnnouncement
 
     /// A new cluster: no members, no table until the first `join`.
     public init(configuration: CoordinatorConfiguration, clusterName: String, vnodeCount: VnodeCount, replicaCount: Int) {
@@ -37,6 +40,7 @@ public struct Coordinator: Sendable {
         self.configuration = configuration
         self.state = CoordinatorState(clusterName: clusterName, vnodeCount: vnodeCount, replicaCount: replicaCount)
         self.phase = .serving
+        self.announcedActiveVersion = ActiveVersionAnnouncement(features: [], finalizedVersion: nil)
     }
 
     /// A coordinator that resumes from a persisted state: call `restarted(...)` first.
@@ -44,6 +48,7 @@ public struct Coordinator: Sendable {
         self.configuration = configuration
         self.state = persisted
         self.phase = .recovering
+        self.announcedActiveVersion = ActiveVersionAnnouncement(state: persisted)
         if let slot = persisted.upgrade {
             do { self.upgradeRun = try UpgradeRun(decoding: slot) } catch { self.upgradeStateError = error }
         }
@@ -61,6 +66,7 @@ public struct Coordinator: Sendable {
         let upgradeBefore = upgradeRun
         var actions: [CoordinatorAction] = []
         body(&self, &actions)
+        announceActiveVersionIfChanged(&actions)
         if upgradeRun != upgradeBefore { state.upgrade = upgradeRun?.slot }
         if state.durable != before { actions.insert(.persist(state), at: 0) }
         if configuration.checksInvariants {

@@ -30,6 +30,10 @@ public struct TablePush: Sendable, Hashable {
     public let table: [UInt8]
     public let directory: [DirectoryEntry]
     public let recipients: [NodeID]
+    /// The cluster's active features (`Coordinator.activeFeatures`) and finalized version, sent
+    /// with every table so that each node knows which gated behaviour is on (`FeatureGate`).
+    public let activeFeatures: Set<FeatureName>
+    public let finalizedVersion: SemanticVersion?
 }
 
 /// One member of a pushed table: its number, name and addresses.

@@ -371,7 +371,10 @@ final class CoordinatorRuntime {
                 HelloAccepted(
                     protocolVersion: version, connectionFeatures: features,
                     acceptorNodeID: configuration.coordinator.localNodeID, acceptorSoftwareVersion: build.softwareVersion,
-                    clusterActiveVersion: ActiveVersion(protocolVersion: build.protocolVersions.upperBound, features: build.features),
+                    // The cluster's, not this build's: a node learns from it what the members share.
+                    clusterActiveVersion: ActiveVersion(
+                        protocolVersion: build.protocolVersions.upperBound,
+                        features: coordinator.activeFeatures.isEmpty ? build.features : coordinator.activeFeatures),
                     clusterFinalizedVersion: coordinator.state.finalizedVersion, startEmpty: startEmpty))
         case .refuse(let refusal):
             return .refuse(refusal)

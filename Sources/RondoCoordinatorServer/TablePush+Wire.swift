@@ -11,7 +11,8 @@ extension RoutingTableUpdate {
                     memberID: entry.memberID, nodeID: entry.nodeID,
                     clientHost: entry.addresses.client.host, clientPort: entry.addresses.client.port,
                     peerHost: entry.addresses.peer.host, peerPort: entry.addresses.peer.port)
-            })
+            },
+            activeFeatures: push.activeFeatures, finalizedVersion: push.finalizedVersion)
     }
 }
 

@@ -1,14 +1,18 @@
 /// The one place that names this build's software version (semantic versioning).
 /// `RELEASES` at the repository root records the commit of every released version.
 public enum RondoVersion {
-    public static let current = SemanticVersion(major: 0, minor: 1, patch: 0)
+    public static let current = SemanticVersion(major: 0, minor: 2, patch: 0)
+
+    /// The first release. Kept so that tests (and the simulation) can run nodes of the previous
+    /// release next to this one: `BuildInfo.release_0_1_0` is what a 0.1.0 node says in its hello.
+    public static let release_0_1_0 = SemanticVersion(major: 0, minor: 1, patch: 0)
 
     /// The memcached release whose text protocol replies Rondo matches byte for byte (the
     /// differential tests run against it).
     public static let memcachedCompatible = SemanticVersion(major: 1, minor: 6, patch: 18)
 
     /// What `version` and `stats` report to memcached clients: the memcached version Rondo behaves
-    /// as, with Rondo's own version as semver build metadata (`1.6.18+rondo.0.1.0`). Clients parse
+    /// as, with Rondo's own version as semver build metadata (`1.6.18+rondo.0.2.0`). Clients parse
     /// the leading numbers to pick features (libmemcached's memccapable expects pre-1.6 errors from
     /// a server that reports an older number), and build metadata keeps them parsing correctly.
     public static var memcachedVersionReply: String { "\(memcachedCompatible)+rondo.\(current)" }

@@ -10,6 +10,8 @@ import RondoRing
 extension ClusterNode {
     func install(_ update: NodeTableUpdate, now: ClusterInstant) {
         let current = table?.epoch ?? 0
+        // The coordinator pushes the same epoch again when only the active version changed.
+        if update.epoch >= current { adoptActiveVersion(of: update) }
         guard update.epoch > current else {
             if update.epoch == current { emit(.sendToCoordinator(.epochAcknowledged(update.epoch))) }
             return
@@ -98,7 +100,9 @@ extension ClusterNode {
             if table.epoch != 1 { emit(.incident(.primaryWithoutCopy(vnode: vnode, epoch: table.epoch))) }
             starting = 0
         }
-        var primary = VnodePrimaryReplicator(vnode: vnode, startingSequence: starting, configuration: configuration.replication)
+        var replication = configuration.replication
+        replication.batchCompression = replicationBatchCompression
+        var primary = VnodePrimaryReplicator(vnode: vnode, startingSequence: starting, configuration: replication)
         let actions = primary.updateReplicas(secondaries: secondaries, down: [], now: now)
         // What each secondary holds is unknown until it says (its `replicaHello`).
         for member in secondaries where table.epoch != 1 { primary.connectionReset(member) }

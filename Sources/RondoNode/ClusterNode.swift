@@ -1,6 +1,7 @@
 import NIOCore
 import RondoCluster
 import RondoCore
+import RondoPeer
 import RondoRing
 import RondoStorage
 
@@ -62,6 +63,11 @@ public final class ClusterNode {
     var scheduler: TransferScheduler
     var throttle: TransferThrottle
     var parkedHellos: [ParkedHello] = []
+    /// The cluster's active features from the newest table push (`NodeTableUpdate`).
+    public internal(set) var activeFeatures: Set<FeatureName> = []
+    /// The highest finalized version any push named: finalize is never undone, so an older push
+    /// delivered late does not lower it.
+    public internal(set) var finalizedVersion: SemanticVersion?
     var nextWriteID: UInt64 = 0
     /// Effects of the event being handled; every public entry point drains it.
     var effects: [NodeEffect] = []

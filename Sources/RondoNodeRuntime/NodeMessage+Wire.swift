@@ -29,7 +29,10 @@ extension NodeMessage {
                     memberID: MemberID(entry.memberID), nodeID: entry.nodeID, clientHost: entry.clientHost,
                     clientPort: entry.clientPort, peerHost: entry.peerHost, peerPort: entry.peerPort)
             }
-            self = .table(NodeTableUpdate(epoch: update.epoch, encodedTable: Array(update.table.readableBytesView), directory: directory))
+            self = .table(
+                NodeTableUpdate(
+                    epoch: update.epoch, encodedTable: Array(update.table.readableBytesView), directory: directory,
+                    activeFeatures: update.activeFeatures, finalizedVersion: update.finalizedVersion))
         case .transferOrder(let order):
             self = .transferOrder(
                 NodeTransferOrder(

@@ -26,9 +26,11 @@ public struct FeatureName: Sendable, Hashable, Comparable, CustomStringConvertib
     public static let replicationV1 = FeatureName(known: "replication.v1")
     /// Vnode transfers in `TransferBatch` frames with LZ4-compressed item bodies.
     public static let transferLZ4 = FeatureName(known: "transfer.lz4")
-    /// Reserved for the next release: replication batches whose item body is LZ4-compressed.
-    /// This release already decodes such batches (readers ship one release before writers), but
-    /// does not advertise the feature, so no peer sends them to it. See docs/peer-protocol.md.
+    /// Replication batches whose item body is LZ4-compressed (tag `itemsLZ4`), offered from
+    /// 0.2.0. 0.1.0 already decoded such batches (readers ship one release before writers) but
+    /// did not offer the feature. Primaries send them only while `FeatureGate` says the feature is
+    /// on: every member offers it and the cluster is finalized at 0.2 or later. See
+    /// docs/peer-protocol.md §7.
     public static let replicationLZ4Batches = FeatureName(known: "replication.lz4-batches")
 
     public var description: String { rawValue }

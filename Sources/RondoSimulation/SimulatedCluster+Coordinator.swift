@@ -102,7 +102,9 @@ extension SimulatedCluster {
                 memberID: MemberID(entry.memberID), nodeID: entry.nodeID, clientHost: entry.addresses.client.host,
                 clientPort: entry.addresses.client.port, peerHost: entry.addresses.peer.host, peerPort: entry.addresses.peer.port)
         }
-        return NodeTableUpdate(epoch: push.epoch, encodedTable: push.table, directory: directory)
+        return NodeTableUpdate(
+            epoch: push.epoch, encodedTable: push.table, directory: directory, activeFeatures: push.activeFeatures,
+            finalizedVersion: push.finalizedVersion)
     }
 
     static func nodeTransferOrder(_ order: TransferOrder) -> NodeTransferOrder {

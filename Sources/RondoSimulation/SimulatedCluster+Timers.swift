@@ -10,11 +10,13 @@ extension SimulatedCluster {
     }
 
     /// Starts a new node process and has it say hello; it joins when a scenario says `ctl join`.
+    /// It runs `binaryPath` (one of `builds`), `initialBinaryPath` when nil: a scenario mixes
+    /// builds this way.
     @discardableResult
-    public func addNode() -> NodeID {
+    public func addNode(binaryPath: String? = nil) -> NodeID {
         precondition(nodes.count < configuration.nodeCountMax, "more nodes than nodeCountMax")
         let id = NodeID("n\(nodes.count + 1)")!
-        let path = configuration.initialBinaryPath
+        let path = binaryPath ?? configuration.initialBinaryPath
         guard let build = configuration.builds[path] else { preconditionFailure("initialBinaryPath \(path) is not in builds") }
         let node = SimulatedNode(
             nodeID: id, binaryPath: path, build: build, vnodeCount: vnodeCount, configuration: configuration.node, now: now)

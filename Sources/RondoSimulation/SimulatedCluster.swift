@@ -198,7 +198,7 @@ public final class SimulatedCluster {
     private func deliver(_ envelope: SeededEnvelope<NodeID, SimulatedMessage>, to node: SimulatedNode) {
         switch envelope.message {
         case .node(let message):
-            guard let message = throughTheWire(message, to: node) else { return }
+            guard let message = throughTheWire(message, from: envelope.from, to: node) else { return }
             if envelope.from == Self.coordinatorID {
                 perform(node.core.receiveFromCoordinator(message, now: clusterNow), at: node)
             } else {
@@ -212,16 +212,36 @@ public final class SimulatedCluster {
 
     /// Batches pass through the peer codec, as on the wire: what a node receives is what the
     /// frame decoder would give it.
-    private func throughTheWire(_ message: NodeMessage, to node: SimulatedNode) -> NodeMessage? {
+    private func throughTheWire(_ message: NodeMessage, from sender: NodeID, to node: SimulatedNode) -> NodeMessage? {
         do {
             switch message {
-            case .replication(let batch): return .replication(try ReplicationBatch(decoding: batch.frame()))
+            case .replication(let batch):
+                let frame = batch.frame()
+                countReplicationBatch(frame, from: sender, to: node)
+                return .replication(try ReplicationBatch(decoding: frame))
             case .transfer(let batch): return .transfer(try TransferBatch(decoding: batch.frame()))
             default: return message
             }
         } catch {
             violation("\(node.nodeID): a batch did not survive the peer codec: \(error)")
             return nil
+        }
+    }
+
+    /// Counts a delivered batch by its form on the wire and by the versions of its two ends. An
+    /// LZ4 batch to a build that does not offer `replication.lz4-batches` breaks the feature
+    /// gate's promise (a 0.1.0 node happens to decode it, but the next reader might not).
+    private func countReplicationBatch(_ frame: PeerFrame, from sender: NodeID, to node: SimulatedNode) {
+        if frame.fields.contains(where: { $0.tag == ReplicationBatch.Tag.itemsLZ4 }) {
+            counters.replicationBatchesLZ4 += 1
+            if !node.build.features.contains(.replicationLZ4Batches) {
+                violation("\(sender) sent an LZ4 replication batch to \(node.nodeID), whose build \(node.build) does not offer it")
+            }
+        } else {
+            counters.replicationBatchesPlain += 1
+        }
+        if let from = nodes[sender]?.build.softwareVersion {
+            counters.replicationBatchesByVersions["\(from)->\(node.build.softwareVersion)", default: 0] += 1
         }
     }
 

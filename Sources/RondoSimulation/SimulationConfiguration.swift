@@ -94,7 +94,8 @@ public struct SimulationConfiguration: Sendable {
         ReplicationConfiguration(
             writeAckPolicy: writeAckPolicy, logEntriesMax: 64, batchEntriesMax: 8, inFlightEntriesMax: 32,
             pendingWritesMax: 64, lagReportAfterMilliseconds: 300, writeTimeoutMilliseconds: 1_000,
-            retransmitAfterMilliseconds: 60, batchCompression: seed % 2 == 0 ? .lz4 : .none)
+            // No `batchCompression`: each node takes it from the cluster's feature gate.
+            retransmitAfterMilliseconds: 60)
     }
 
     /// What every node's `ClusterNode` runs with: the replication and transfer limits above, a

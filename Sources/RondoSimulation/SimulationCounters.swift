@@ -19,11 +19,18 @@ public struct SimulationCounters: Sendable, CustomStringConvertible {
     public var upgradeRestarts = 0
     /// Client attempts still in flight at a draining node when its drain bound ran out.
     public var drainFailures = 0
+    /// Replication batches delivered, by their items' form on the wire (the feature gate).
+    public var replicationBatchesPlain = 0
+    public var replicationBatchesLZ4 = 0
+    /// Replication batches delivered, by the software versions of sender and receiver
+    /// (`"0.1.0->0.2.0"`): shows old and new nodes replicating to each other.
+    public var replicationBatchesByVersions: [String: Int] = [:]
 
     public var description: String {
         "steps \(steps), writes acked \(writesAcknowledged) failed \(writesFailed), reads \(reads), notOwner \(notOwnerRetries), "
             + "timeouts \(requestsTimedOut), crashes \(nodeCrashes), coordinator restarts \(coordinatorRestarts), "
             + "partitions \(partitions), tables \(tablesInstalled), transfers \(transfersStarted)/\(transfersCompleted) done, "
-            + "drops \(drops), rebuild requests \(rebuildRequests), upgrade restarts \(upgradeRestarts), drain failures \(drainFailures)"
+            + "drops \(drops), rebuild requests \(rebuildRequests), upgrade restarts \(upgradeRestarts), drain failures \(drainFailures), "
+            + "replication batches plain \(replicationBatchesPlain) lz4 \(replicationBatchesLZ4)"
     }
 }

@@ -7,8 +7,12 @@ import XCTest
 
 func node(_ name: String) -> NodeID { NodeID(name)! }
 
+/// A build of `version` offering what the real release of its line offers: 0.1.x the first
+/// release's features, anything later this build's.
 func build(_ version: String) -> BuildInfo {
-    BuildInfo(softwareVersion: SemanticVersion(version)!, protocolVersions: 1...1, features: [.replicationV1])
+    let softwareVersion = SemanticVersion(version)!
+    let features = softwareVersion < SemanticVersion(major: 0, minor: 2, patch: 0) ? BuildInfo.release_0_1_0.features : BuildInfo.current.features
+    return BuildInfo(softwareVersion: softwareVersion, protocolVersions: 1...1, features: features)
 }
 
 /// Drives a `Coordinator` with explicit times and plays the nodes' side minimally: nodes
@@ -36,6 +40,8 @@ struct CoordinatorHarness {
     /// How many of `restartOrders` the nodes' side has carried out.
     var restartOrdersObeyed = 0
     var highestPushedEpoch: UInt64 = 0
+    /// The last table push each node received.
+    var lastPush: [NodeID: TablePush] = [:]
     var lastReply: CtlResponse?
     var logs: [String] = []
     var nextRequestID: UInt64 = 1
@@ -80,6 +86,7 @@ struct CoordinatorHarness {
                 tables[push.epoch] = decoded
                 for recipient in push.recipients where running.contains(recipient) {
                     received[recipient] = max(received[recipient] ?? 0, push.epoch)
+                    lastPush[recipient] = push
                 }
             case .startTransfer(let order):
                 let replica = VnodeReplica(vnode: order.vnode, member: persisted!.members[order.target]!.memberID!)

@@ -212,7 +212,7 @@ final class PeerMessageTests: XCTestCase {
 
     func testCurrentBuildOffersThisReleasesFeaturesOnly() {
         XCTAssertEqual(BuildInfo.current.softwareVersion, RondoVersion.current)
-        XCTAssertEqual(BuildInfo.current.features, [.replicationV1, .transferLZ4])
-        XCTAssertFalse(BuildInfo.current.features.contains(.replicationLZ4Batches))
+        XCTAssertEqual(BuildInfo.current.features, [.replicationV1, .transferLZ4, .replicationLZ4Batches])
+        XCTAssertFalse(BuildInfo.release_0_1_0.features.contains(.replicationLZ4Batches), "0.1.0 did not offer it")
     }
 }

@@ -23,6 +23,13 @@ final class ClusterSimulationTests: XCTestCase {
         let cluster = SimulatedCluster(configuration: configuration)
         cluster.printsCoordinatorLog = ProcessInfo.processInfo.environment[SimulationReplay.logVariable] != nil
         XCTAssertTrue(cluster.bootstrap(), "seed \(configuration.seed): bootstrap: \(cluster.violations)")
+        if configuration.seed % 2 == 0 {
+            // Finalized at this build: the feature gate opens and primaries send LZ4 replication
+            // batches, so the fault scenarios cover both batch forms (even seeds LZ4, odd plain).
+            if case .refused(let error)? = cluster.ctl(.upgradeFinalize) {
+                XCTFail("seed \(configuration.seed): finalize refused: \(error)")
+            }
+        }
         return cluster
     }
 
