@@ -14,7 +14,8 @@ extension ClusterNode {
         let key = ScheduledTransfer(vnode: order.vnode, target: order.targetMemberID)
         // A repeated order (a retry, or a restarted coordinator) replaces the running copy.
         if outgoing.removeValue(forKey: key) != nil { startScheduled(scheduler.finished(key), now: now) }
-        request(key, to: order.target, now: now)
+        let rate = Int(clamping: min(max(order.bytesPerSecond, 1), UInt64(TransferThrottle.bytesPerSecondMax)))
+        request(key, PendingTransfer(targetNode: order.target, orderedBytesPerSecond: rate), now: now)
     }
 
     /// The primary's own answer to `.rebuildRequired`: copy the vnode to the listed replica whose
@@ -24,22 +25,23 @@ extension ClusterNode {
         guard primaries[vnode] != nil, outgoing[key] == nil, pendingTransfers[key] == nil,
             let targetNode = directory[member]?.nodeID
         else { return }
-        request(key, to: targetNode, now: now)
+        request(key, PendingTransfer(targetNode: targetNode, orderedBytesPerSecond: nil), now: now)
     }
 
-    private func request(_ key: ScheduledTransfer, to targetNode: NodeID, now: ClusterInstant) {
-        pendingTransfers[key] = targetNode
+    private func request(_ key: ScheduledTransfer, _ pending: PendingTransfer, now: ClusterInstant) {
+        pendingTransfers[key] = pending
         do {
             startScheduled(try scheduler.request(key), now: now)
         } catch {
             pendingTransfers[key] = nil
-            emit(.sendToCoordinator(.transferFailed(vnode: key.vnode, target: targetNode, reason: "\(error)")))
+            emit(.sendToCoordinator(.transferFailed(vnode: key.vnode, target: pending.targetNode, reason: "\(error)")))
         }
     }
 
     func startScheduled(_ transfers: [ScheduledTransfer], now: ClusterInstant) {
         for transfer in transfers {
-            guard let targetNode = pendingTransfers.removeValue(forKey: transfer) else { continue }
+            guard let pending = pendingTransfers.removeValue(forKey: transfer) else { continue }
+            let targetNode = pending.targetNode
             guard var primary = primaries[transfer.vnode] else {
                 // A source that is not the vnode's primary cannot make the target a pending
                 // replica on the primary, nor tell when it counts: refused, named (see
@@ -54,21 +56,31 @@ extension ClusterNode {
             primariesWrittenSinceFlush.insert(transfer.vnode)
             let source = VnodeTransferSource(
                 vnode: transfer.vnode, store: store, snapshotSequence: snapshotSequence, configuration: configuration.transferSource)
-            outgoing[transfer] = OutgoingTransfer(source: source, targetNode: targetNode)
+            let orderedRate = pending.orderedBytesPerSecond.map {
+                TransferThrottle(bytesPerSecond: $0, burstBytes: configuration.transferBurstBytes, now: now)
+            }
+            outgoing[transfer] = OutgoingTransfer(source: source, targetNode: targetNode, orderedRate: orderedRate)
         }
     }
 
-    /// Sends what the throttle allows of each outgoing transfer.
+    /// Sends what the throttles allow of each outgoing transfer: the node's own (shared by all
+    /// of its copies) and the copy's ordered rate.
     func pumpTransfers(now: ClusterInstant) {
         for key in outgoing.keys.sorted(by: { ($0.vnode, $0.target) < ($1.vnode, $1.target) }) {
             for _ in 0..<configuration.transferBatchesPerTickMax {
                 guard var transfer = outgoing[key] else { break }
+                if let sendableAt = transfer.orderedRate?.sendableAt(now: now), sendableAt > now {
+                    outgoing[key] = transfer
+                    break
+                }
                 let action = transfer.source.nextBatch(now: now, throttle: &throttle)
-                outgoing[key] = transfer
                 if case .send(let batch) = action {
+                    transfer.orderedRate?.consume(bytes: batch.items.readableBytes, now: now)
+                    outgoing[key] = transfer
                     emit(.sendToPeer(transfer.targetNode, .transfer(batch)))
                     continue
                 }
+                outgoing[key] = transfer
                 if case .finished = action {
                     transferBytes[key] = UInt64(transfer.source.bodyBytesSent)
                     outgoing[key] = nil
@@ -77,15 +89,6 @@ extension ClusterNode {
                 break
             }
         }
-    }
-
-    /// Run-time change of the node's transfer limits (the coordinator's `setTransferLimits`).
-    /// Lowering the concurrency stops no running copy.
-    public func setTransferLimits(concurrency: Int, bytesPerSecond: Int, now: ClusterInstant) -> [NodeEffect] {
-        let concurrency = min(max(concurrency, 1), TransferScheduler.concurrencyMax)
-        throttle.setBytesPerSecond(min(max(bytesPerSecond, 1), TransferThrottle.bytesPerSecondMax), now: now)
-        startScheduled(scheduler.setConcurrency(concurrency), now: now)
-        return drainEffects()
     }
 
     func receiveTransfer(_ batch: TransferBatch, from sender: NodeID, now: ClusterInstant) {

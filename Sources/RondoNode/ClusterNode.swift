@@ -20,6 +20,17 @@ public final class ClusterNode {
     struct OutgoingTransfer {
         var source: VnodeTransferSource
         var targetNode: NodeID
+        /// The coordinator's rate for this copy (`TransferOrder.bytesPerSecond`, its cluster-wide
+        /// budget split over the copies in flight, changed at run time by `ctl transfer-limits`),
+        /// on top of the node's own throttle. Nil for a rebuild the node started itself.
+        var orderedRate: TransferThrottle?
+    }
+
+    /// A transfer waiting for a scheduler slot.
+    struct PendingTransfer {
+        var targetNode: NodeID
+        /// The ordered rate in bytes per second, nil for a rebuild the node started itself.
+        var orderedBytesPerSecond: Int?
     }
 
     /// A replica hello from a newer epoch than the node's table.
@@ -56,8 +67,8 @@ public final class ClusterNode {
     var appliers: [Int: VnodeReplicaApplier] = [:]
     var incoming: [Int: VnodeTransferTarget] = [:]
     var outgoing: [ScheduledTransfer: OutgoingTransfer] = [:]
-    /// Transfers waiting for a scheduler slot, with the node each goes to.
-    var pendingTransfers: [ScheduledTransfer: NodeID] = [:]
+    /// Transfers waiting for a scheduler slot.
+    var pendingTransfers: [ScheduledTransfer: PendingTransfer] = [:]
     /// Body bytes of finished outgoing transfers, until the completion is reported.
     var transferBytes: [ScheduledTransfer: UInt64] = [:]
     var scheduler: TransferScheduler

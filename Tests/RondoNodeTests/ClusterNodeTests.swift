@@ -237,13 +237,26 @@ final class ClusterNodeTests: XCTestCase {
 
     // MARK: Transfers
 
-    func testATransferOrderOnThePrimarySendsBatchesWithinTheThrottle() throws {
+    func testATransferOrderOnThePrimarySendsBatchesWithinTheNodesThrottle() throws {
+        try assertTransferPaced(nodeBytesPerSecond: 4_096, orderedBytesPerSecond: 1 << 20, expectedBytesPerSecond: 4_096)
+    }
+
+    /// `ctl transfer-limits` reaches a node only as the rate of the orders it gets afterwards.
+    func testATransferOrderOnThePrimarySendsBatchesWithinTheOrderedRate() throws {
+        try assertTransferPaced(nodeBytesPerSecond: 1 << 20, orderedBytesPerSecond: 4_096, expectedBytesPerSecond: 4_096)
+    }
+
+    /// Orders `nodeBytesPerSecond`-throttled n1 to copy one primary vnode of 60 × 100-byte items at
+    /// `orderedBytesPerSecond`, ticks for 3 s, and checks every batch kept within the lower rate.
+    private func assertTransferPaced(
+        nodeBytesPerSecond: Int, orderedBytesPerSecond: UInt64, expectedBytesPerSecond: Int,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let table = try H.initialTable(replicaCount: 2)
         let vnode = try XCTUnwrap((0..<H.vnodeCount.value).first { table.primary(of: $0) == MemberID(1) })
-        let bytesPerSecond = 4_096
         let burstBytes = 1_024
         let node = H.makeNode(H.n1) {
-            $0.transferBytesPerSecond = bytesPerSecond
+            $0.transferBytesPerSecond = nodeBytesPerSecond
             $0.transferBurstBytes = burstBytes
             $0.transferSource = TransferSourceConfiguration(batchBytesMax: 512, itemsPerExportStepMax: 4, exportStepsPerBatchMax: 16)
         }
@@ -256,24 +269,27 @@ final class ClusterNodeTests: XCTestCase {
             written += 1
         }
         let target = NodeID("n4")!
-        let order = NodeTransferOrder(vnode: vnode, source: H.n1, target: target, targetMemberID: MemberID(4), bytesPerSecond: 4_096, attempt: 1)
-        XCTAssertTrue(node.receiveFromCoordinator(.transferOrder(order), now: H.instant(0)).isEmpty)
-        XCTAssertTrue(node.hasTransfersRunning)
+        let order = NodeTransferOrder(
+            vnode: vnode, source: H.n1, target: target, targetMemberID: MemberID(4), bytesPerSecond: orderedBytesPerSecond, attempt: 1)
+        XCTAssertTrue(node.receiveFromCoordinator(.transferOrder(order), now: H.instant(0)).isEmpty, file: file, line: line)
+        XCTAssertTrue(node.hasTransfersRunning, file: file, line: line)
 
         var sentBytes = 0
         var lastBatch: TransferBatch?
         for millisecond in stride(from: Int64(0), through: 3_000, by: 10) {
             for (to, batch) in node.tick(now: H.instant(millisecond)).transferBatches {
-                XCTAssertEqual(to, target)
+                XCTAssertEqual(to, target, file: file, line: line)
                 sentBytes += batch.items.readableBytes
                 lastBatch = batch
             }
             // Never more than the burst, the rate so far, and the one batch that may go into debt.
-            XCTAssertLessThanOrEqual(sentBytes, burstBytes + bytesPerSecond * Int(millisecond) / 1000 + 512, "at \(millisecond) ms")
+            XCTAssertLessThanOrEqual(
+                sentBytes, burstBytes + expectedBytesPerSecond * Int(millisecond) / 1000 + 512, "at \(millisecond) ms",
+                file: file, line: line)
         }
-        XCTAssertGreaterThan(sentBytes, 60 * 100, "every item went")
-        XCTAssertEqual(lastBatch?.isLast, true)
-        XCTAssertFalse(node.hasTransfersRunning)
+        XCTAssertGreaterThan(sentBytes, 60 * 100, "every item went", file: file, line: line)
+        XCTAssertEqual(lastBatch?.isLast, true, file: file, line: line)
+        XCTAssertFalse(node.hasTransfersRunning, file: file, line: line)
     }
 
     func testATransferOrderOnANonPrimaryIsRefused() throws {
