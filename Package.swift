@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "RondoGateway", targets: ["RondoGateway"]),
         .library(name: "RondoNode", targets: ["RondoNode"]),
         .library(name: "RondoNodeRuntime", targets: ["RondoNodeRuntime"]),
+        .library(name: "RondoFiles", targets: ["RondoFiles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -44,6 +45,7 @@ let package = Package(
             dependencies: ["CLZ4", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(name: "RondoCore"),
+        .target(name: "RondoFiles"),
         .target(name: "RondoRing", dependencies: ["RondoCore"]),
         .target(
             name: "RondoPeer",
@@ -121,7 +123,7 @@ let package = Package(
         .target(
             name: "RondoCoordinatorServer",
             dependencies: [
-                "RondoCore", "RondoRing", "RondoPeer", "RondoCoordinator", "RondoPeerTransport", "RondoServer",
+                "RondoCore", "RondoRing", "RondoPeer", "RondoCoordinator", "RondoPeerTransport", "RondoServer", "RondoFiles",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,7 +144,7 @@ let package = Package(
             dependencies: [
                 "RondoCore", "RondoServer", "RondoBench", "RondoStorage",
                 "RondoPeer", "RondoRing", "RondoCoordinator", "RondoPeerTransport", "RondoCoordinatorServer",
-                "RondoNodeRuntime", "RondoNode", "RondoCluster",
+                "RondoNodeRuntime", "RondoNode", "RondoCluster", "RondoFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -154,7 +156,7 @@ let package = Package(
             name: "RondoNodeRuntime",
             dependencies: [
                 "RondoCore", "RondoRing", "RondoPeer", "RondoStorage", "RondoCluster", "RondoNode", "RondoProtocol",
-                "RondoEngine", "RondoGateway", "RondoPeerTransport",
+                "RondoEngine", "RondoGateway", "RondoPeerTransport", "RondoFiles",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -174,6 +176,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RondoCoreTests", dependencies: ["RondoCore"]),
+        .testTarget(name: "RondoFilesTests", dependencies: ["RondoFiles"]),
         .testTarget(name: "RondoRingTests", dependencies: ["RondoRing", "RondoCore"]),
         .testTarget(
             name: "RondoPeerTests",

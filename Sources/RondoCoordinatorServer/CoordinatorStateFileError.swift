@@ -1,4 +1,5 @@
 import RondoCoordinator
+import RondoFiles
 
 /// Why the coordinator's state file could not be read or written. A corrupt file stops the
 /// coordinator: starting empty would forget the cluster's membership and tables.
@@ -6,6 +7,13 @@ public enum CoordinatorStateFileError: Error, Sendable, CustomStringConvertible 
     case corrupt(path: String, CoordinatorStateDecodeError)
     case io(path: String, operation: String, errno: Int32)
     case tooLarge(path: String, bytes: Int)
+
+    init(_ error: AtomicFileError) {
+        switch error {
+        case .io(let path, let operation, let code): self = .io(path: path, operation: operation, errno: code)
+        case .tooLarge(let path, let bytes, _): self = .tooLarge(path: path, bytes: bytes)
+        }
+    }
 
     public var description: String {
         switch self {

@@ -76,7 +76,7 @@ extension ClusterNode {
     func sayHello() {
         isAdmitted = false
         helloDueAt = nil
-        emit(.sendToCoordinator(.hello(holdsNoData: holdsNoData, tableEpoch: table?.epoch)))
+        emit(.sendToCoordinator(.hello(holdsNoData: holdsNoData, tableEpoch: table?.epoch ?? configuration.previousRunTableEpoch)))
     }
 
     func receiveHelloAnswer(accepted: Bool, startEmpty: Bool, now: ClusterInstant) {

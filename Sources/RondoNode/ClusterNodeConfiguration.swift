@@ -18,13 +18,16 @@ public struct ClusterNodeConfiguration: Sendable {
     public var transferBatchesPerTickMax: Int
     /// Replica hellos from a newer epoch kept until that table is installed, at most.
     public var parkedHellosMax: Int
+    /// The newest table epoch an earlier run of this node installed (its `--data-dir`): the
+    /// hello reports it until this run installs a table of its own.
+    public var previousRunTableEpoch: UInt64?
 
     public init(
         replication: ReplicationConfiguration = ReplicationConfiguration(),
         transferSource: TransferSourceConfiguration = TransferSourceConfiguration(),
         heartbeatIntervalMilliseconds: Int64 = 500, helloRetryAfterMilliseconds: Int64 = 500, transferConcurrency: Int = 2,
         transferQueuedMax: Int = 4096, transferBytesPerSecond: Int = 1 << 20, transferBurstBytes: Int = 8 << 10,
-        transferBatchesPerTickMax: Int = 4, parkedHellosMax: Int = 4096
+        transferBatchesPerTickMax: Int = 4, parkedHellosMax: Int = 4096, previousRunTableEpoch: UInt64? = nil
     ) {
         precondition(heartbeatIntervalMilliseconds >= 1 && helloRetryAfterMilliseconds >= 1)
         precondition(transferConcurrency >= 1 && transferConcurrency <= TransferScheduler.concurrencyMax)
@@ -40,5 +43,6 @@ public struct ClusterNodeConfiguration: Sendable {
         self.transferBurstBytes = transferBurstBytes
         self.transferBatchesPerTickMax = transferBatchesPerTickMax
         self.parkedHellosMax = parkedHellosMax
+        self.previousRunTableEpoch = previousRunTableEpoch
     }
 }

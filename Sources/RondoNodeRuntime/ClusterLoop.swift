@@ -226,6 +226,7 @@ final class ClusterLoop {
             }
         }
         publishSnapshot()
+        configuration.dataDirectory?.recordTableEpoch(epoch, logger: logger)
         tableInstalledForRetries(epoch: epoch)
     }
 

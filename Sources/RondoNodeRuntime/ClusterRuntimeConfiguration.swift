@@ -27,12 +27,14 @@ public struct ClusterRuntimeConfiguration: Sendable {
     public var pendingWritesMax: Int
     /// What the node's hellos say it runs: this build, unless a test overrides its version.
     public var build: BuildInfo
+    /// `--data-dir`: where the node records each table epoch it installs (nil: nowhere).
+    public var dataDirectory: NodeDataDirectory?
 
     public init(
         nodeID: NodeID, clusterName: String = "rondo", host: String, peerPort: Int, coordinatorHost: String, coordinatorPort: Int,
         vnodeCount: Int, node: ClusterNodeConfiguration = ClusterNodeConfiguration(), tickInterval: TimeAmount = .milliseconds(10),
         forwardTimeout: TimeAmount = .seconds(5), pendingForwardsMax: Int = 65_536, pendingWritesMax: Int = 65_536,
-        build: BuildInfo = .current
+        build: BuildInfo = .current, dataDirectory: NodeDataDirectory? = nil
     ) {
         precondition(tickInterval.nanoseconds > 0 && forwardTimeout.nanoseconds > 0)
         precondition(pendingForwardsMax >= 1 && pendingWritesMax >= 1)
@@ -49,5 +51,6 @@ public struct ClusterRuntimeConfiguration: Sendable {
         self.pendingForwardsMax = pendingForwardsMax
         self.pendingWritesMax = pendingWritesMax
         self.build = build
+        self.dataDirectory = dataDirectory
     }
 }

@@ -78,8 +78,14 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "The coordinator's host:port. Without it the node is standalone and the cluster options are ignored.")
     var coordinator: String?
 
-    @Option(help: "This node's unique name in the cluster (cluster mode).")
+    @Option(help: "This node's unique name in the cluster (cluster mode; may be left out when --data-dir already names it).")
     var nodeID: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Directory for what the node keeps across restarts (cluster mode): a lock (one node per directory), its identity, and the newest routing-table epoch it installed. Items stay in memory; a restarted node is refilled from its replicas. Created if missing.",
+            valueName: "dir"))
+    var dataDir: String?
 
     @Option(help: "TCP port for the other nodes (cluster mode), on --host.")
     var peerPort: Int?
@@ -129,9 +135,17 @@ struct NodeCommand: AsyncParsableCommand {
             do { try ListeningSocket.adopt(inheritListenFd, port: port) } catch { throw ValidationError("--inherit-listen-fd: \(error)") }
         }
         _ = try advertisedBuild()
-        guard let coordinator else { return }
+        guard let coordinator else {
+            if dataDir != nil { throw ValidationError("--data-dir needs --coordinator (a standalone node keeps nothing across restarts)") }
+            return
+        }
         guard coordinatorAddress(coordinator) != nil else { throw ValidationError("--coordinator must be host:port") }
-        guard let nodeID, NodeID(nodeID) != nil else { throw ValidationError("--node-id is required with --coordinator (1...\(NodeID.bytesMax) bytes)") }
+        if let nodeID {
+            guard NodeID(nodeID) != nil else { throw ValidationError("--node-id must be 1...\(NodeID.bytesMax) bytes of letters, digits, '.', '-', '_'") }
+        } else if dataDir == nil {
+            throw ValidationError("--node-id is required with --coordinator unless --data-dir names the node")
+        }
+        if let dataDir, dataDir.isEmpty { throw ValidationError("--data-dir must not be empty") }
         guard let peerPort, (1...65535).contains(peerPort) else { throw ValidationError("--peer-port (1...65535) is required with --coordinator") }
         guard port != 0 else { throw ValidationError("--port 0 cannot be advertised to a cluster; give a port") }
         guard !clusterName.isEmpty, clusterName.utf8.count <= PeerProtocolLimits.clusterNameBytesMax else {
@@ -193,10 +207,28 @@ struct NodeCommand: AsyncParsableCommand {
             inheritedListeningSocket: inheritListenFd
         )
         let limits = ProtocolLimits(maxItemBytes: storeConfiguration.maxItemBytes)
-        if let coordinator, let address = coordinatorAddress(coordinator), let nodeID = nodeID.flatMap(NodeID.init), let peerPort {
+        if let coordinator, let address = coordinatorAddress(coordinator), let peerPort {
+            let dataDirectory = try dataDir.map { path in
+                do {
+                    return try NodeDataDirectory(path: path, nodeID: nodeID.flatMap(NodeID.init), clusterName: clusterName)
+                } catch {
+                    throw ValidationError("\(error)")
+                }
+            }
+            guard let nodeID = nodeID.flatMap(NodeID.init) ?? dataDirectory?.nodeID else {
+                throw ValidationError("--node-id is required with --coordinator")
+            }
+            if let dataDirectory {
+                logger.info(
+                    "data directory opened",
+                    metadata: [
+                        "path": "\(dataDirectory.path)", "node": "\(nodeID)",
+                        "previousTableEpoch": "\(dataDirectory.previousRun?.tableEpoch.map { "\($0)" } ?? "none")",
+                    ])
+            }
             try await runClusterNode(
-                server: serverConfiguration, coordinator: address, nodeID: nodeID, peerPort: peerPort, store: store, engine: engine,
-                counters: counters, limits: limits, logger: logger)
+                server: serverConfiguration, coordinator: address, nodeID: nodeID, peerPort: peerPort, dataDirectory: dataDirectory,
+                store: store, engine: engine, counters: counters, limits: limits, logger: logger)
             return
         }
         let server = NodeServer(
@@ -221,17 +253,18 @@ struct NodeCommand: AsyncParsableCommand {
     /// runtime's loop is one of it); the runtime routes every client connection.
     private func runClusterNode(
         server serverConfiguration: NodeServerConfiguration, coordinator: (host: String, port: Int), nodeID: NodeID, peerPort: Int,
-        store: ItemStore, engine: CommandEngine, counters: NodeCounters, limits: ProtocolLimits, logger: Logger
+        dataDirectory: NodeDataDirectory?, store: ItemStore, engine: CommandEngine, counters: NodeCounters, limits: ProtocolLimits, logger: Logger
     ) async throws {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let nodeConfiguration = ClusterNodeConfiguration(
             replication: ReplicationConfiguration(writeAckPolicy: writeAck),
             transferSource: TransferSourceConfiguration(compression: transferCompression.compression),
-            transferConcurrency: transferConcurrency, transferBytesPerSecond: transferBytesPerSecond)
+            transferConcurrency: transferConcurrency, transferBytesPerSecond: transferBytesPerSecond,
+            previousRunTableEpoch: dataDirectory?.previousRun?.tableEpoch)
         let build = try advertisedBuild()
         let runtimeConfiguration = ClusterRuntimeConfiguration(
             nodeID: nodeID, clusterName: clusterName, host: host, peerPort: peerPort, coordinatorHost: coordinator.host,
-            coordinatorPort: coordinator.port, vnodeCount: vnodes, node: nodeConfiguration, build: build)
+            coordinatorPort: coordinator.port, vnodeCount: vnodes, node: nodeConfiguration, build: build, dataDirectory: dataDirectory)
         if runtimeConfiguration.build != .current {
             logger.warning(
                 "advertising a test version override", metadata: ["variable": "\(Self.versionOverrideVariable)", "build": "\(runtimeConfiguration.build)"])

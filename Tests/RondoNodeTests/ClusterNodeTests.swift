@@ -179,6 +179,17 @@ final class ClusterNodeTests: XCTestCase {
         XCTAssertEqual(helloFields(node.coordinatorConnectionReset(now: H.instant(3))), [HelloFields(holdsNoData: false, tableEpoch: 1)])
     }
 
+    /// A node restarted on its data directory reports the epoch its previous run installed, and
+    /// its own table's epoch once it has one (even a lower one: that is what it now holds).
+    func testHelloReportsThePreviousRunsEpochUntilATableIsInstalled() throws {
+        let node = H.makeNode(H.n1) { $0.previousRunTableEpoch = 41 }
+        XCTAssertEqual(helloFields(node.coordinatorConnectionReset(now: H.instant(0))), [HelloFields(holdsNoData: true, tableEpoch: 41)])
+        _ = node.receiveFromCoordinator(.helloAnswer(accepted: true, startEmpty: false), now: H.instant(1))
+        _ = node.receiveFromCoordinator(.table(H.update(try H.initialTable(replicaCount: 2))), now: H.instant(2))
+        node.coordinatorConnectionLost()
+        XCTAssertEqual(helloFields(node.coordinatorConnectionReset(now: H.instant(3))), [HelloFields(holdsNoData: false, tableEpoch: 1)])
+    }
+
     func testARefusedHelloIsRepeatedAfterTheRetryInterval() {
         let node = H.makeNode(H.n1) { $0.helloRetryAfterMilliseconds = 300 }
         _ = node.coordinatorConnectionReset(now: H.instant(0))

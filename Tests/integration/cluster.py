@@ -42,15 +42,17 @@ class LocalCluster:
         self.coordinator = ServerProcess(argv, self.coordinator_port, os.path.join(self.workdir, "coordinator.log"))
         return self.coordinator
 
-    def start_node(self, node_id, client_port=None, peer_port=None):
+    def start_node(self, node_id, client_port=None, peer_port=None, extra_args=(), pass_node_id=True):
+        """`pass_node_id=False` leaves `--node-id` out (a node whose `--data-dir` names it)."""
         client_port = client_port or self.client_ports.get(node_id) or free_port()
         peer_port = peer_port or self.peer_ports.get(node_id) or free_port()
         self.client_ports[node_id] = client_port
         self.peer_ports[node_id] = peer_port
         argv = [
             rondo_binary(), "node", "--host", HOST, "--port", str(client_port), "--peer-port", str(peer_port),
-            "--node-id", node_id, "--coordinator", f"{HOST}:{self.coordinator_port}", "--vnodes", str(self.vnodes),
-            "--log-level", "info", *self.node_args,
+            *(["--node-id", node_id] if pass_node_id else []),
+            "--coordinator", f"{HOST}:{self.coordinator_port}", "--vnodes", str(self.vnodes),
+            "--log-level", "info", *self.node_args, *extra_args,
         ]
         log = os.path.join(self.workdir, f"{node_id}.log")
         # Append: a restarted node keeps the log of its previous life.
