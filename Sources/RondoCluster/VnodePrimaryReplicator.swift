@@ -52,6 +52,7 @@ public struct VnodePrimaryReplicator: Sendable {
         self.configuration = configuration
         self.log = ReplicationLog(
             entriesMax: configuration.logEntriesMax, bytesMax: configuration.logBytesMax, lastSequence: startingSequence)
+        refreshSettled()
     }
 
     /// The last sequence number assigned: what a transfer's snapshot and heartbeats report.
@@ -74,6 +75,7 @@ public struct VnodePrimaryReplicator: Sendable {
     /// The replica list from the node's current table (secondaries only, primary excluded) and
     /// the members the node considers down.
     public mutating func updateReplicas(secondaries: [MemberID], down: Set<MemberID>, now: ClusterInstant) -> [PrimaryAction] {
+        defer { refreshSettled() }
         placedReplicaCount = secondaries.count + 1
         for member in Array(replicas.keys) where !secondaries.contains(member) {
             if replicas[member]!.pendingUntilSequence == nil {
@@ -94,6 +96,7 @@ public struct VnodePrimaryReplicator: Sendable {
     public mutating func write(_ id: WriteID, key: ByteBuffer, change: ReplicationChange, now: ClusterInstant)
         throws(ReplicationError) -> [PrimaryAction]
     {
+        defer { refreshSettled() }
         try checkAdmission()
         let entry = ReplicationEntry(vnode: vnode, sequence: log.lastSequence + 1, key: key, change: change)
         log.append(entry)
@@ -103,6 +106,7 @@ public struct VnodePrimaryReplicator: Sendable {
 
     /// Sends what each live replica has not been sent yet, within its window, in batches.
     public mutating func flush(now: ClusterInstant) -> [PrimaryAction] {
+        defer { refreshSettled() }
         guard case .serving = state else { return [] }
         var actions: [PrimaryAction] = []
         for member in replicas.keys.sorted() {
@@ -120,6 +124,7 @@ public struct VnodePrimaryReplicator: Sendable {
     /// the truth whatever its value (it may have restarted empty); when the log no longer reaches
     /// back to it, the answer is `.rebuildRequired`.
     public mutating func receiveAck(from member: MemberID, through sequence: UInt64, now: ClusterInstant) -> [PrimaryAction] {
+        defer { refreshSettled() }
         guard case .serving = state, var progress = replicas[member] else { return [] }
         guard sequence <= log.lastSequence else {
             // A replica that, on a new connection, holds more than this primary ever numbered
@@ -164,6 +169,7 @@ public struct VnodePrimaryReplicator: Sendable {
     /// meanwhile; a transfer to it is over (the caller drops its source), and a transfer target
     /// that is not a secondary is forgotten.
     public mutating func connectionReset(_ member: MemberID) {
+        defer { refreshSettled() }
         guard var progress = replicas[member] else { return }
         guard progress.isSecondary else {
             replicas[member] = nil
@@ -179,6 +185,7 @@ public struct VnodePrimaryReplicator: Sendable {
     /// entry (as a pending replica, counted by no policy until it acks the snapshot). Returns the
     /// snapshot sequence the transfer's last batch must carry.
     public mutating func beginTransfer(to member: MemberID, now: ClusterInstant) -> UInt64 {
+        defer { refreshSettled() }
         let snapshotSequence = log.lastSequence
         var progress = replicas[member] ?? ReplicaProgress(isSecondary: false, acknowledgedThrough: snapshotSequence)
         progress.acknowledgedThrough = snapshotSequence
@@ -195,7 +202,16 @@ public struct VnodePrimaryReplicator: Sendable {
     /// Nothing waits and every replica holds the whole log: a tick would neither resend, send,
     /// report nor fail anything. The node ticks every primary every few milliseconds, and almost
     /// all of them are settled, so they are skipped without sorting or allocating.
-    private var isSettled: Bool {
+    /// `computeSettled()` as of the last mutation: every public mutating method that can change
+    /// it refreshes it before returning, so `tick` — every 10 ms for each of a node's ~340
+    /// primaries — reads one stored flag instead of walking the replicas of every primary.
+    private var isSettled = true
+
+    private mutating func refreshSettled() {
+        isSettled = computeSettled()
+    }
+
+    private func computeSettled() -> Bool {
         guard pendingWrites.isEmpty else { return false }
         let last = log.lastSequence
         return replicas.values.allSatisfy { $0.sentThrough == last && $0.acknowledgedThrough == last }
@@ -203,6 +219,7 @@ public struct VnodePrimaryReplicator: Sendable {
 
     /// A transfer to a member that is not a secondary was abandoned: stop sending to it.
     public mutating func abandonTransfer(to member: MemberID) {
+        defer { refreshSettled() }
         guard let progress = replicas[member], !progress.isSecondary else { return }
         replicas[member] = nil
     }
@@ -210,6 +227,7 @@ public struct VnodePrimaryReplicator: Sendable {
     /// Resends what went unacknowledged, reports lagging replicas and fails overdue writes.
     public mutating func tick(now: ClusterInstant) -> [PrimaryAction] {
         guard case .serving = state, !isSettled else { return [] }
+        defer { refreshSettled() }
         var actions: [PrimaryAction] = []
         for member in replicas.keys.sorted() {
             guard var progress = replicas[member], !progress.isAwaitingFirstAck, progress.sentThrough > progress.acknowledgedThrough,
@@ -227,6 +245,7 @@ public struct VnodePrimaryReplicator: Sendable {
 
     /// This node is no longer the vnode's primary: pending writes fail, new ones are refused.
     public mutating func resign() -> [PrimaryAction] {
+        defer { refreshSettled() }
         state = .resigned
         let failed = pendingWrites.map { PrimaryAction.failWrite($0.id, .notPrimary(vnode: vnode)) }
         pendingWrites.removeAll()

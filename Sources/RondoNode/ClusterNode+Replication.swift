@@ -70,12 +70,24 @@ extension ClusterNode {
     }
 
     /// Timers of the primaries: resend, report, time writes out, and flush.
+    ///
+    /// Runs every 10 ms over every primary (~340 per node in a 3-node, 1024-vnode cluster), nearly
+    /// all settled, so the pass itself must be cheap: each replicator is ticked where it lies in
+    /// the dictionary (through the values' index; `primaries[vnode]?.tick` moves the whole struct
+    /// out and back), in storage order without sorting, and only the primaries that have actions
+    /// are then performed, in vnode order. Performing one primary's actions touches only its own
+    /// vnode, so ticking them all first changes nothing but the cost.
     func tickPrimaries(now: ClusterInstant) {
         primariesWrittenSinceFlush.removeAll(keepingCapacity: true)
-        for vnode in primaries.keys.sorted() {
-            guard let actions = primaries[vnode]?.tick(now: now) else { continue }
-            performPrimary(actions, now: now)
+        var acting: [(vnode: Int, actions: [PrimaryAction])] = []
+        var index = primaries.values.startIndex
+        while index != primaries.values.endIndex {
+            let actions = primaries.values[index].tick(now: now)
+            if !actions.isEmpty { acting.append((vnode: primaries.keys[index], actions: actions)) }
+            primaries.values.formIndex(after: &index)
         }
+        acting.sort { $0.vnode < $1.vnode }
+        for (_, actions) in acting { performPrimary(actions, now: now) }
     }
 
     /// Sends what the primaries written since the last flush or tick have not sent yet: the

@@ -95,6 +95,9 @@ extension ClusterLoop {
             releaseHeld(for: peer)
             perform(node.peerConnected(peer, now: now()))
             publishSnapshot()
+        case .message(.forwardedReply(let answer)):
+            // The hot path (every forwarded request's answer): no reply closure to build.
+            forwardAnswered(answer, from: peer)
         case .message(let message):
             receivedFromPeer(message, from: peer) { [weak self] reply in self?.send(reply, toPeer: peer) }
         case .disconnected(let reason, _):

@@ -138,7 +138,7 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
     public func executeLocalWrite(_ request: MemcachedRequest, eventLoop: any EventLoop) -> EventLoopFuture<ByteBuffer> {
         let promise = eventLoop.makePromise(of: ByteBuffer.self)
         let core = self.core
-        loop.execute { core.value.executeLocalWrite(request, promise: promise) }
+        onClusterLoop { core.value.executeLocalWrite(request, promise: promise) }
         let counters = clientCounters
         promise.futureResult.whenFailure { _ in counters.requestFailed() }
         return promise.futureResult
@@ -151,7 +151,7 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
         }
         let promise = eventLoop.makePromise(of: ByteBuffer.self)
         let core = self.core
-        loop.execute { core.value.forward(encodedRequest, to: member, promise: promise) }
+        onClusterLoop { core.value.forward(encodedRequest, to: member, promise: promise) }
         let counters = clientCounters
         promise.futureResult.whenComplete { result in
             switch result {
@@ -172,6 +172,18 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
     }
 
     private static let serverErrorPrefix = Array("SERVER_ERROR".utf8)
+
+    /// Runs `body` on the cluster loop: at once when the caller is on it (with `--threads 1` every
+    /// client connection is, so a request costs no task and no closure on the loop's queue),
+    /// else as a task.
+    @inline(__always)
+    private func onClusterLoop(_ body: @escaping @Sendable () -> Void) {
+        if loop.inEventLoop {
+            body()
+        } else {
+            loop.execute(body)
+        }
+    }
 
     public func routingTableReply() -> ByteBuffer? {
         published.withLockedValue { $0 }.routingTableReply

@@ -3,22 +3,26 @@ import RondoCore
 
 /// Reads the fields of a received frame by tag. Tags the message does not ask for are never
 /// looked at, which is how unknown fields are skipped. A tag that is not a list may appear once.
+///
+/// Lookups scan the frame's fields: a frame has at most `fieldsPerFrameMax` (256) and most have two
+/// or three, so a scan is cheaper than building an index for every received frame.
 public struct PeerFieldReader {
     public let messageType: PeerMessageType
-    private let valuesByTag: [UInt16: [ByteBuffer]]
+    private let fields: [PeerField]
 
     public init(_ frame: PeerFrame, expecting expected: PeerMessageType) throws(PeerProtocolError) {
         guard frame.messageType == expected else { throw .wrongMessageType(expected: expected, got: frame.messageType) }
         self.messageType = expected
-        var values: [UInt16: [ByteBuffer]] = [:]
-        for field in frame.fields { values[field.tag, default: []].append(field.value) }
-        self.valuesByTag = values
+        self.fields = frame.fields
     }
 
     public func optionalBytes(_ tag: UInt16) throws(PeerProtocolError) -> ByteBuffer? {
-        guard let values = valuesByTag[tag] else { return nil }
-        guard values.count == 1 else { throw .duplicateField(messageType: messageType, tag: tag) }
-        return values[0]
+        var found: ByteBuffer?
+        for field in fields where field.tag == tag {
+            guard found == nil else { throw .duplicateField(messageType: messageType, tag: tag) }
+            found = field.value
+        }
+        return found
     }
 
     public func bytes(_ tag: UInt16) throws(PeerProtocolError) -> ByteBuffer {
@@ -28,8 +32,11 @@ public struct PeerFieldReader {
 
     /// A repeated tag, in order of appearance; absent means empty.
     public func list(_ tag: UInt16, entriesMax: Int) throws(PeerProtocolError) -> [ByteBuffer] {
-        let values = valuesByTag[tag] ?? []
-        guard values.count <= entriesMax else { throw .tooManyListEntries(messageType: messageType, tag: tag, limit: entriesMax) }
+        var values: [ByteBuffer] = []
+        for field in fields where field.tag == tag {
+            guard values.count < entriesMax else { throw .tooManyListEntries(messageType: messageType, tag: tag, limit: entriesMax) }
+            values.append(field.value)
+        }
         return values
     }
 

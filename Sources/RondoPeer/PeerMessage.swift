@@ -23,9 +23,24 @@ extension PeerMessage {
         return PeerFrame(messageType: Self.messageType, flags: Self.frameFlags, fields: writer.fields)
     }
 
-    /// Appends this message's whole frame.
-    public func encode(into buffer: inout ByteBuffer) {
-        frame().write(into: &buffer)
+    /// Appends this message's whole frame: the same bytes as `frame().write(into:)`, written
+    /// straight into `buffer` without a `PeerFrame` or a buffer per field. Returns the frame's
+    /// size in bytes.
+    @discardableResult
+    public func encode(into buffer: inout ByteBuffer) -> Int {
+        let start = buffer.writerIndex
+        buffer.writeInteger(UInt32(0))  // the length, set below
+        buffer.writeInteger(Self.messageType.rawValue)
+        buffer.writeInteger(Self.frameFlags.rawValue)
+        // The writer holds the only reference to the storage while it writes, so appending does
+        // not copy it.
+        var writer = PeerFieldWriter(appendingTo: buffer)
+        buffer = ByteBuffer()
+        writeFields(into: &writer)
+        buffer = writer.finish()
+        let frameBytes = buffer.writerIndex - start
+        buffer.setInteger(UInt32(frameBytes - 4), at: start)
+        return frameBytes
     }
 
     public init(decoding frame: PeerFrame) throws(PeerProtocolError) {

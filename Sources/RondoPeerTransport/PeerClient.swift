@@ -82,10 +82,15 @@ public final class PeerClient: Sendable {
     }
 
     public func send<Message: PeerMessage>(_ message: Message) {
-        let frame = message.frame()
+        // The connection encodes it straight into its send buffer (no `PeerFrame` on the way);
+        // on the loop already, without a closure.
+        if eventLoop.inEventLoop {
+            state.value.connection?.send(message)
+            return
+        }
         onLoop { client in
             guard let connection = client.state.value.connection else { return }
-            connection.send(frame: frame)
+            connection.send(message)
         }
     }
 

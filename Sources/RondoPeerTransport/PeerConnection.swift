@@ -7,15 +7,23 @@ import RondoPeer
 /// from any thread; the work runs on the channel's event loop. Frames sent before the handshake
 /// completes wait (counted against the limits) and go out right after it.
 ///
-/// Frames are written at once but flushed once per event-loop iteration: a burst of forwarded
-/// requests or replies (one read of a client or peer socket yields many) leaves in one `writev`
-/// instead of one syscall per frame. The flush runs as a task on the channel's loop, which the
-/// loop runs after it has handled every socket that was ready in this iteration. A burst larger
-/// than `flushBatchFramesMax` is flushed as it goes, so at most that many written frames wait for
-/// a flush (they count against the outbound limits like the ones the socket did not take yet).
+/// Frames are encoded straight into one buffer per connection and written and flushed once per
+/// event-loop iteration: a burst of forwarded requests or replies (one read of a client or peer
+/// socket yields many) costs one encode each into that buffer, then one write, one promise and
+/// one `writev` for the whole burst — no `PeerFrame`, buffer or promise per frame. The flush runs
+/// as a task on the channel's loop, which the loop runs after it has handled every socket that was
+/// ready in this iteration. A burst larger than `flushBatchFramesMax` is written as it goes, so at
+/// most that many frames wait in the buffer (they count against the outbound limits like the
+/// ones the socket did not take yet).
+///
+/// The buffer is written through the frame encoder's context, so it skips the encoder (it is
+/// already bytes); the handshake handler's own frames still pass through the encoder.
 public final class PeerConnection: Sendable, CustomStringConvertible {
-    /// Frames written before a flush is forced within one loop iteration.
+    /// Frames encoded before a write is forced within one loop iteration.
     static let flushBatchFramesMax = 256
+    /// A send buffer grown past this by a large frame (a transfer batch) is dropped after its
+    /// write instead of kept for the next burst.
+    static let retainedBufferBytesMax = 1 << 20
 
     public let id: PeerConnectionID
     public let channel: any Channel
@@ -23,27 +31,34 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
 
     private struct State {
         var session: PeerSession?
-        var waitingForHandshake: [PeerFrame] = []
+        /// Where encoded frames are written: the frame encoder's context (its `write` goes to the
+        /// handlers before it, the socket). Nil until the pipeline is configured.
+        var encodedWriter: ChannelHandlerContext?
+        /// Frames encoded but not written to the channel yet (before the handshake, all of them).
+        var unwritten = ByteBuffer()
+        var unwrittenFrames = 0
+        /// Frames and bytes not handed to the socket yet: `unwritten` plus written batches whose
+        /// write has not completed.
         var queuedFrames = 0
         var queuedBytes = 0
         var overflow: PeerDisconnectReason?
         var isClosing = false
-        /// A flush task is queued on the loop; frames written until it runs share it.
+        /// A write task is queued on the loop; frames sent until it runs share it.
         var isFlushScheduled = false
-        /// Frames written since the last flush.
-        var unflushedFrames = 0
     }
 
     private let limits: PeerOutboundLimits
+    private let frameBytesMax: Int
     private let logger: Logger
     private let state: NIOLoopBoundBox<State>
 
     /// Must be called on `channel.eventLoop` (from a channel initializer).
-    init(channel: any Channel, limits: PeerOutboundLimits, logger: Logger) {
+    init(channel: any Channel, limits: PeerOutboundLimits, frameBytesMax: Int = PeerProtocolLimits.default.frameBytesMax, logger: Logger) {
         self.id = .next()
         self.channel = channel
         self.remoteAddress = channel.remoteAddress
         self.limits = limits
+        self.frameBytesMax = frameBytesMax
         self.logger = logger
         self.state = NIOLoopBoundBox(State(), eventLoop: channel.eventLoop)
     }
@@ -60,11 +75,21 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
     var overflowReason: PeerDisconnectReason? { state.value.overflow }
 
     public func send<Message: PeerMessage>(_ message: Message) {
-        send(frame: message.frame())
+        if channel.eventLoop.inEventLoop {
+            sendOnLoop(encode: { message.encode(into: &$0) }, frame: { message.frame() })
+        } else {
+            onLoop { $0.send(message) }
+        }
     }
 
     public func send(frame: PeerFrame) {
-        onLoop { $0.sendOnLoop(frame) }
+        onLoop { connection in
+            connection.sendOnLoop(
+                encode: { buffer in
+                    frame.write(into: &buffer)
+                    return frame.encodedBytes
+                }, frame: { frame })
+        }
     }
 
     /// Answers `PeerListenerEvent.admissionRequested`.
@@ -83,64 +108,92 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
 
     // MARK: - On the event loop
 
-    func establishedOnLoop(_ session: PeerSession) {
-        state.value.session = session
-        let waiting = state.value.waitingForHandshake
-        state.value.waitingForHandshake = []
-        for frame in waiting { write(frame) }
-        if !waiting.isEmpty { scheduleFlush() }
+    /// Called by `PeerPipeline` once the encoder is in place.
+    func attachEncodedWriter(_ context: ChannelHandlerContext) {
+        state.value.encodedWriter = context
     }
 
-    private func sendOnLoop(_ frame: PeerFrame) {
+    /// The channel closed: nothing more is sent (sends are dropped, as writes to a closed channel
+    /// were), and the context is let go.
+    func closedOnLoop() {
+        state.value.isClosing = true
+        state.value.encodedWriter = nil
+        state.value.unwritten = ByteBuffer()
+        state.value.unwrittenFrames = 0
+    }
+
+    func establishedOnLoop(_ session: PeerSession) {
+        state.value.session = session
+        if state.value.unwrittenFrames > 0 { writeUnwritten() }
+    }
+
+    /// Encodes one frame after the unwritten ones (`encode` appends it and returns its size),
+    /// within the limits; `frame` is asked only for a frame over the frame limit.
+    private func sendOnLoop(encode: (inout ByteBuffer) -> Int, frame: () -> PeerFrame) {
         guard !state.value.isClosing else { return }
-        let bytes = frame.encodedBytes
-        guard state.value.queuedFrames + 1 <= limits.framesMax, state.value.queuedBytes + bytes <= limits.bytesMax else {
+        if state.value.unwritten.readableBytes == 0 && state.value.unwritten.writerIndex > 0 {
+            // The last batch was written (and, once the socket took it, released): reuse the storage.
+            state.value.unwritten.clear()
+        }
+        let start = state.value.unwritten.writerIndex
+        let frameBytes = encode(&state.value.unwritten)
+        guard state.value.queuedFrames + 1 <= limits.framesMax, state.value.queuedBytes + frameBytes <= limits.bytesMax else {
             let reason = PeerDisconnectReason.outboundOverflow(frames: state.value.queuedFrames, bytes: state.value.queuedBytes)
             logger.warning("closing peer connection", metadata: ["connection": "\(self)", "reason": "\(reason)"])
             state.value.overflow = reason
             state.value.isClosing = true
-            state.value.waitingForHandshake = []
+            state.value.unwritten = ByteBuffer()
+            state.value.unwrittenFrames = 0
             channel.close(promise: nil)
             return
         }
-        state.value.queuedFrames += 1
-        state.value.queuedBytes += bytes
-        guard state.value.session != nil else {
-            state.value.waitingForHandshake.append(frame)
+        guard frameBytes <= frameBytesMax else {
+            // Over the frame limit: the encoder refuses it (`PeerFrameTooLargeToSend`) and the
+            // connection reports the error, as for any frame it cannot encode. What was sent
+            // before it goes first.
+            state.value.unwritten.moveWriterIndex(to: start)
+            if state.value.session != nil { writeUnwritten() }
+            channel.write(frame(), promise: nil)
             return
         }
-        write(frame)
-        scheduleFlush()
+        state.value.queuedFrames += 1
+        state.value.queuedBytes += frameBytes
+        state.value.unwrittenFrames += 1
+        guard state.value.session != nil else { return }
+        if state.value.unwrittenFrames >= Self.flushBatchFramesMax {
+            writeUnwritten()
+        } else {
+            scheduleFlush()
+        }
     }
 
     private func scheduleFlush() {
-        if state.value.unflushedFrames >= Self.flushBatchFramesMax {
-            flushNow()
-            return
-        }
         guard !state.value.isFlushScheduled else { return }
         state.value.isFlushScheduled = true
         channel.eventLoop.assumeIsolated().execute { [self] in
             self.state.value.isFlushScheduled = false
-            self.flushNow()
+            self.writeUnwritten()
         }
     }
 
-    private func flushNow() {
-        guard state.value.unflushedFrames > 0 else { return }
-        state.value.unflushedFrames = 0
-        channel.flush()
-    }
-
-    private func write(_ frame: PeerFrame) {
-        let bytes = frame.encodedBytes
+    /// Writes and flushes the encoded frames as one buffer.
+    private func writeUnwritten() {
+        let frames = state.value.unwrittenFrames
+        guard frames > 0, !state.value.isClosing, let writer = state.value.encodedWriter else { return }
+        let batch = state.value.unwritten
+        let bytes = batch.readableBytes
+        state.value.unwrittenFrames = 0
+        if batch.capacity > Self.retainedBufferBytesMax {
+            state.value.unwritten = ByteBuffer()
+        } else {
+            state.value.unwritten.moveReaderIndex(to: state.value.unwritten.writerIndex)
+        }
         let promise = channel.eventLoop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolated().whenComplete { [self] _ in
-            self.state.value.queuedFrames -= 1
+            self.state.value.queuedFrames -= frames
             self.state.value.queuedBytes -= bytes
         }
-        state.value.unflushedFrames += 1
-        channel.write(frame, promise: promise)
+        writer.writeAndFlush(NIOAny(batch), promise: promise)
     }
 
     private func onLoop(_ body: @escaping @Sendable (PeerConnection) -> Void) {

@@ -64,6 +64,7 @@ final class PeerMessageHandler: ChannelInboundHandler {
         } else {
             reason = .connectionClosed
         }
+        connection.closedOnLoop()
         onEvent(connection, .closed(reason))
         context.fireChannelInactive()
     }

@@ -16,10 +16,14 @@ public enum PeerPipeline {
         logger: Logger,
         onEvent: @escaping @Sendable (PeerConnection, PeerChannelEvent) -> Void
     ) throws -> PeerConnection {
-        let connection = PeerConnection(channel: channel, limits: outboundLimits, logger: logger)
+        let connection = PeerConnection(
+            channel: channel, limits: outboundLimits, frameBytesMax: protocolLimits.frameBytesMax, logger: logger)
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHandler(ByteToMessageHandler(PeerFrameDecoder(limits: protocolLimits)))
-        try pipeline.addHandler(MessageToByteHandler(PeerFrameEncoder(limits: protocolLimits)))
+        let encoder = MessageToByteHandler(PeerFrameEncoder(limits: protocolLimits))
+        try pipeline.addHandler(encoder)
+        // The connection writes frames it encoded itself from here, past the encoder.
+        connection.attachEncodedWriter(try pipeline.context(handler: encoder))
         try pipeline.addHandler(PeerHandshakeHandler(side: side, limits: protocolLimits, handshakeTimeout: handshakeTimeout))
         try pipeline.addHandler(PeerMessageHandler(connection: connection, logger: logger, onEvent: onEvent))
         return connection

@@ -106,6 +106,21 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         XCTAssertEqual(replicator.tick(now: instant(100)).sends.map(\.member), [a, b])
     }
 
+    func testASettledPrimarySkipsTicksUntilANewWriteArrives() throws {
+        // The tick reads a stored "settled" flag: every event that brings work must clear it.
+        var replicator = primary(.all) { $0.retransmitAfterMilliseconds = 100 }
+        _ = try write(&replicator, 1)
+        XCTAssertEqual(replicator.flush(now: instant(0)).sends.map(\.member), [a, b])
+        _ = replicator.receiveAck(from: a, through: 1, now: instant(10))
+        XCTAssertEqual(replicator.receiveAck(from: b, through: 1, now: instant(10)).completed, [WriteID(1)])
+        XCTAssertTrue(replicator.tick(now: instant(500)).isEmpty, "settled: nothing to do")
+        _ = try write(&replicator, 2, now: 500)
+        // No flush after the write: the tick itself must see the new entry and send it.
+        XCTAssertEqual(replicator.tick(now: instant(510)).sends.map(\.member), [a, b])
+        XCTAssertTrue(replicator.tick(now: instant(550)).sends.isEmpty, "sent, not yet due for a resend")
+        XCTAssertEqual(replicator.tick(now: instant(610)).sends.map(\.member), [a, b], "unacknowledged: resent")
+    }
+
     func testCatchUpFromTheLogAndRebuildWhenTheLogNoLongerReaches() throws {
         var replicator = primary(.one) { $0.logEntriesMax = 4 }
         for id in 1...4 { _ = try write(&replicator, UInt64(id)) }

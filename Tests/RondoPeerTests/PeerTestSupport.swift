@@ -49,7 +49,15 @@ enum PeerTestSupport {
     }
 
     /// Encodes `message`, decodes the bytes with `PeerFrameDecoder` and then as `Message`.
+    /// Also checks that the direct encoding (`encode(into:)`, the send path) writes exactly the
+    /// bytes of the collected frame (`frame().write(into:)`), after what the buffer held.
     static func roundTrip<Message: PeerMessage>(_ message: Message) throws -> Message {
+        var viaFrame = ByteBuffer(string: "head")
+        message.frame().write(into: &viaFrame)
+        var direct = ByteBuffer(string: "head")
+        let frameBytes = message.encode(into: &direct)
+        XCTAssertEqual(direct, viaFrame, "encode(into:) and frame().write(into:) differ for \(Message.self)")
+        XCTAssertEqual(frameBytes, message.frame().encodedBytes)
         var buffer = ByteBuffer()
         message.encode(into: &buffer)
         var decoder = PeerFrameDecoder()

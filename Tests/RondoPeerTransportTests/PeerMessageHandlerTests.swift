@@ -66,6 +66,28 @@ final class PeerMessageHandlerTests: XCTestCase {
         _ = try? channel.finish()
     }
 
+    func testAFrameOverTheLimitIsRefusedAfterTheFramesSentBeforeIt() throws {
+        let events = EventLog<PeerChannelEvent>()
+        let channel = EmbeddedChannel()
+        let connection = try PeerPipeline.configure(
+            channel, side: .accepting(T.policy()), protocolLimits: PeerProtocolLimits(frameBytesMax: 512), logger: T.logger,
+            onEvent: { _, event in events.append(event) })
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(bytes([T.hello("node-7")]))
+        XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
+        connection.send(DropVnode(vnode: 1))
+        connection.send(TransferFailed(vnode: 2, reason: String(repeating: "x", count: 600)))
+        channel.embeddedEventLoop.run()
+        var decoder = PeerFrameDecoder()
+        var sent = try XCTUnwrap(channel.readOutbound(as: ByteBuffer.self), "the frame before the oversized one leaves")
+        XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 1))
+        XCTAssertEqual(sent.readableBytes, 0, "nothing of the oversized frame is sent")
+        XCTAssertNil(try channel.readOutbound(as: ByteBuffer.self))
+        XCTAssertFalse(channel.isActive, "the encoder refuses the frame and the connection closes")
+        guard case .closed(.ioError(let text))? = events.all.last else { return XCTFail("expected an I/O close, got \(events.all)") }
+        XCTAssertTrue(text.contains("exceed the frame limit of 512 bytes"), text)
+    }
+
     func testUnknownOptionalTypesAreSkipped() throws {
         let events = EventLog<PeerChannelEvent>()
         let (channel, _) = try acceptingChannel(events)
