@@ -270,13 +270,19 @@ final class VerifyingWorker {
             case .corrupt: recorder.recordVerification { $0.corruptValues += 1 }
             }
         }
-        guard verdict != .current, problemsReported < Self.problemsReportedMax else { return }
-        problemsReported += 1
+        guard verdict != .current else { return }
         let record = ledger.record(ofKey: keyIndex) ?? VerifyLedger.Record()
         let returned = data.map { String(decoding: $0.readableBytesView.prefix(40), as: UTF8.self) } ?? "a miss"
         let what = if case .readBack = phase { "read-back" } else { "read" }
-        settings.reportProblem(
+        reportOnce(
             "rondo bench: \(verdict) \(what) of key \(keyIndex): got \(returned), newest acknowledged write \(record.acknowledged), issued \(record.issued)")
+    }
+
+    /// Describes a problem on stderr, at most `problemsReportedMax` per worker; the rest are only counted.
+    private func reportOnce(_ message: @autoclosure () -> String) {
+        guard problemsReported < Self.problemsReportedMax else { return }
+        problemsReported += 1
+        settings.reportProblem(message())
     }
 
     // MARK: Events from the channels
@@ -288,8 +294,16 @@ final class VerifyingWorker {
             return
         }
         switch (attempt.operation.kind, response) {
-        case (.get, .value(_, _, let data)):
+        case (.get, .value(let key, _, let data)):
             guard !attempt.sawValue else { return protocolViolation(on: channel) }
+            // The reply names its key: one for another key means the channel's replies are out of
+            // step with its requests (an extra or a missing reply), which a client must not trust.
+            let expected = settings.encoder.key(attempt.operation.keyIndex)
+            guard key == expected else {
+                reportOnce(
+                    "rondo bench: reply for key \(String(buffer: key)) to a get of \(String(buffer: expected)) on \(channel.remoteAddress.map { "\($0)" } ?? "a closed channel"); dropping the connection")
+                return protocolViolation(on: channel)
+            }
             attempt.sawValue = true
             attempt.hitData = data
             pending = attempt
