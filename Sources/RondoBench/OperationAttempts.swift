@@ -25,11 +25,21 @@ public struct OperationAttempts: Equatable, Sendable {
 
     public var isRetry: Bool { attempt > 1 }
 
-    /// The retry goes to the next server of the list (the same one when there is only one).
-    public mutating func failed() -> AfterFailure {
+    /// The retry goes to the next server of the list that `isPassedOver` does not exclude (a server
+    /// the client saw fail moments ago), or to the plain next one when every other is excluded
+    /// (the same one when there is only one).
+    public mutating func failed(isPassedOver: (Int) -> Bool = { _ in false }) -> AfterFailure {
         guard attempt < Self.attemptsMax else { return .clientError }
         attempt += 1
-        serverIndex = (serverIndex + 1) % serverCount
+        let failedServer = serverIndex
+        serverIndex = (failedServer + 1) % serverCount
+        for offset in 1..<max(serverCount, 2) {
+            let candidate = (failedServer + offset) % serverCount
+            if !isPassedOver(candidate) {
+                serverIndex = candidate
+                break
+            }
+        }
         return .retry(serverIndex: serverIndex)
     }
 }

@@ -41,6 +41,11 @@ final class VerifyingWorker {
         case connected(any Channel)
     }
 
+    /// How long a server whose connection closed is passed over for first attempts, as
+    /// memcached clients eject a failed server for a while (libmemcached's `retry_timeout`): a node
+    /// restarting in place closes its connections and then queues new ones in its backlog until the
+    /// new process serves them, so sending there at once would only wait.
+    static let passOverAfterClose = TimeAmount.seconds(1)
     static let backoffMin = TimeAmount.milliseconds(50)
     static let backoffMax = TimeAmount.seconds(1)
     /// Stale or corrupt reads this worker describes on stderr; the rest are only counted.
@@ -183,9 +188,26 @@ final class VerifyingWorker {
         let writeNumber = operation.kind == .set ? ledger.issueWrite(keyIndex: operation.keyIndex) : 0
         pending = Pending(
             operation: operation, writeNumber: writeNumber,
-            attempts: OperationAttempts(serverIndex: primaryServer, serverCount: servers.count),
+            attempts: OperationAttempts(serverIndex: firstServer(), serverCount: servers.count),
             intendedSendTime: intendedSendTime, serial: 0)
         sendAttempt()
+    }
+
+    /// The worker's own server, or while it is passed over (its connection closed or was refused
+    /// moments ago), the next one that is not. Choosing where to send is not a failed attempt: it
+    /// costs no retry.
+    private func firstServer() -> Int {
+        let now = NIODeadline.now()
+        for offset in 0..<servers.count {
+            let server = (primaryServer + offset) % servers.count
+            if !isPassedOver(server, now: now) { return server }
+        }
+        return primaryServer
+    }
+
+    private func isPassedOver(_ server: Int, now: NIODeadline) -> Bool {
+        if case .down(let retryAfter) = links[server], retryAfter > now { return true }
+        return false
     }
 
     private func sendAttempt() {
@@ -224,7 +246,8 @@ final class VerifyingWorker {
         guard var attempt = pending else { return }
         timeout?.cancel()
         timeout = nil
-        switch attempt.attempts.failed() {
+        let now = NIODeadline.now()
+        switch attempt.attempts.failed(isPassedOver: { self.isPassedOver($0, now: now) }) {
         case .retry:
             recorder.recordVerification { $0.retries += 1 }
             pending = attempt
@@ -317,7 +340,8 @@ final class VerifyingWorker {
             failedReply(.error)
         case (_, .clientError):
             failedReply(.clientError)
-        case (_, .serverError):
+        case (_, .serverError(let message)):
+            reportOnce("rondo bench: SERVER_ERROR \(message) for a \(attempt.operation.kind) of key \(attempt.operation.keyIndex) from \(servers[attempt.attempts.serverIndex])")
             failedReply(.serverError)
         default:
             protocolViolation(on: channel)
@@ -333,7 +357,7 @@ final class VerifyingWorker {
     func channelDidClose(_ channel: any Channel) {
         for (server, link) in links.enumerated() {
             if case .connected(let current) = link, current === channel {
-                links[server] = .down(retryAfter: .now())
+                links[server] = .down(retryAfter: .now() + Self.passOverAfterClose)
             }
         }
         guard let attempt = pending, let current = attempt.channel, current === channel else { return }
@@ -419,7 +443,7 @@ final class VerifyingWorker {
     private func dropLink(_ channel: any Channel) {
         for (server, link) in links.enumerated() {
             if case .connected(let current) = link, current === channel {
-                links[server] = .down(retryAfter: .now())
+                links[server] = .down(retryAfter: .now() + Self.passOverAfterClose)
             }
         }
         channel.close(promise: nil)

@@ -131,6 +131,11 @@ import Testing
         #expect(attempts.failed() == .clientError)
         #expect(attempts.failed() == .clientError)
 
+        var avoiding = OperationAttempts(serverIndex: 1, serverCount: 5)
+        #expect(avoiding.failed(isPassedOver: { $0 == 2 || $0 == 3 }) == .retry(serverIndex: 4), "servers seen failing are skipped")
+        var allDown = OperationAttempts(serverIndex: 1, serverCount: 3)
+        #expect(allDown.failed(isPassedOver: { _ in true }) == .retry(serverIndex: 2), "all excluded: the plain next one")
+
         var single = OperationAttempts(serverIndex: 0, serverCount: 1)
         #expect(single.failed() == .retry(serverIndex: 0), "with one server the retry goes to it again")
         #expect(single.failed() == .clientError)
