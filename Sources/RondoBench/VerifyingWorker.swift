@@ -223,7 +223,8 @@ final class VerifyingWorker {
         link(to: attempt.attempts.serverIndex).assumeIsolated().whenComplete { result in
             guard let attempt = self.pending, attempt.serial == current else { return }
             switch result {
-            case .failure:
+            case .failure(let error):
+                self.reportOnce("rondo bench: attempt \(attempt.attempts.attempt) of a \(attempt.operation.kind) of key \(attempt.operation.keyIndex) failed: \(error)")
                 self.recorder.recordLost(.connectionLost)
                 self.attemptFailed()
             case .success(let channel):
@@ -458,6 +459,8 @@ final class VerifyingWorker {
             self.timeout = nil
             guard let attempt = self.pending, attempt.serial == attemptSerial else { return }
             self.recorder.recordTimeout()
+            self.reportOnce(
+                "rondo bench: \(attempt.operation.kind) of key \(attempt.operation.keyIndex) timed out on attempt \(attempt.attempts.attempt) to \(self.servers[attempt.attempts.serverIndex]) (\(attempt.channel == nil ? "still connecting" : "sent"))")
             // Replies come in order: the late one would be taken for the next request's.
             if let channel = attempt.channel { self.dropLink(channel) }
             self.attemptFailed()
