@@ -63,6 +63,9 @@ final class VerifyingWorker {
     private var links: [Link]
     private var backoff: [TimeAmount]
     private var everConnected: [Bool]
+    /// Until when each server is passed over for new attempts (`passOverAfterClose`). Only the
+    /// choice of server: a retry that has nowhere else to go may still reconnect at once.
+    private var passedOverUntil: [NIODeadline]
     private var linkGeneration: UInt64 = 0
     private var phase = Phase.idle
     private var workload: PartitionedWorkload?
@@ -89,6 +92,7 @@ final class VerifyingWorker {
         links = Array(repeating: .down(retryAfter: .uptimeNanoseconds(0)), count: servers.count)
         backoff = Array(repeating: Self.backoffMin, count: servers.count)
         everConnected = Array(repeating: false, count: servers.count)
+        passedOverUntil = Array(repeating: .uptimeNanoseconds(0), count: servers.count)
     }
 
     // MARK: Phases
@@ -206,8 +210,15 @@ final class VerifyingWorker {
     }
 
     private func isPassedOver(_ server: Int, now: NIODeadline) -> Bool {
+        if passedOverUntil[server] > now { return true }
         if case .down(let retryAfter) = links[server], retryAfter > now { return true }
         return false
+    }
+
+    /// The server's channel closed: reconnect when next used, but send elsewhere for a while.
+    private func passOver(_ server: Int) {
+        links[server] = .down(retryAfter: .now())
+        passedOverUntil[server] = .now() + Self.passOverAfterClose
     }
 
     private func sendAttempt() {
@@ -358,7 +369,7 @@ final class VerifyingWorker {
     func channelDidClose(_ channel: any Channel) {
         for (server, link) in links.enumerated() {
             if case .connected(let current) = link, current === channel {
-                links[server] = .down(retryAfter: .now() + Self.passOverAfterClose)
+                passOver(server)
             }
         }
         guard let attempt = pending, let current = attempt.channel, current === channel else { return }
@@ -373,7 +384,16 @@ final class VerifyingWorker {
 
     private func protocolViolation(on channel: any Channel) {
         recorder.recordLost(.protocolViolation)
-        dropLink(channel)
+        failAttempt(droppingItsChannel: channel)
+    }
+
+    /// Fails the attempt in flight once, then closes its channel. The attempt lets go of the
+    /// channel first: closing fires `channelDidClose` at once, which would otherwise fail the same
+    /// attempt a second time (turning its retry, already sent, into a client error whose late reply
+    /// is then taken for the next request's).
+    private func failAttempt(droppingItsChannel channel: (any Channel)?) {
+        pending?.channel = nil
+        if let channel { dropLink(channel) }
         attemptFailed()
     }
 
@@ -444,7 +464,7 @@ final class VerifyingWorker {
     private func dropLink(_ channel: any Channel) {
         for (server, link) in links.enumerated() {
             if case .connected(let current) = link, current === channel {
-                links[server] = .down(retryAfter: .now() + Self.passOverAfterClose)
+                passOver(server)
             }
         }
         channel.close(promise: nil)
@@ -462,8 +482,7 @@ final class VerifyingWorker {
             self.reportOnce(
                 "rondo bench: \(attempt.operation.kind) of key \(attempt.operation.keyIndex) timed out on attempt \(attempt.attempts.attempt) to \(self.servers[attempt.attempts.serverIndex]) (\(attempt.channel == nil ? "still connecting" : "sent"))")
             // Replies come in order: the late one would be taken for the next request's.
-            if let channel = attempt.channel { self.dropLink(channel) }
-            self.attemptFailed()
+            self.failAttempt(droppingItsChannel: attempt.channel)
         }
     }
 

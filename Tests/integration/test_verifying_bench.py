@@ -74,3 +74,48 @@ def test_verifying_bench_reports_writes_the_server_lost(rondo, tmp_path):
     assert read_back["keysChecked"] == read_back["keysWritten"] == 400, read_back
     assert verification["clientErrors"] == 0 and verification["corruptValues"] == 0, verification
     assert "verification failed" in err_path.read_text()
+
+
+def test_a_timed_out_attempt_is_retried_once_on_the_next_server_not_counted_as_a_client_error(rondo, tmp_path):
+    """The first server accepts connections and never answers: every attempt sent there times out,
+    its retry on the rondo node succeeds. No client error, no mismatched reply, nothing lost."""
+    import socket as socketlib
+    import threading
+
+    black_hole = socketlib.socket()
+    black_hole.bind((HOST, 0))
+    black_hole.listen(64)
+    accepted = []
+    stop = threading.Event()
+
+    def accept_forever():
+        black_hole.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(black_hole.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept_forever, daemon=True)
+    thread.start()
+    json_path = tmp_path / "bench.json"
+    try:
+        result = subprocess.run(
+            [rondo_binary(), "bench", "--verify", "--servers", f"{HOST}:{black_hole.getsockname()[1]},{HOST}:{rondo.port}",
+             "--connections", "2", "--keys", "200", "--key-prefix", "hole:", "--get-ratio", "0.5", "--rate", "200",
+             "--duration", "4", "--timeout-ms", "500", "--json", str(json_path)],
+            capture_output=True, text=True, timeout=BENCH_TIMEOUT_S)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in accepted:
+            connection.close()
+        black_hole.close()
+    report = json.loads(json_path.read_text())
+    verification, read_back = report["summary"]["verification"], report["readBack"]
+    assert report["summary"]["timeouts"] > 0, report["summary"]
+    assert verification["retries"] >= report["summary"]["timeouts"], verification
+    assert verification["clientErrors"] == 0 and verification["corruptValues"] == 0, (verification, result.stderr)
+    assert report["summary"]["errors"]["protocolViolation"] == 0, report["summary"]["errors"]
+    assert read_back["lostWrites"] == 0 and read_back["keysUnverified"] == 0, read_back
+    assert result.returncode == 0, result.stdout + result.stderr
