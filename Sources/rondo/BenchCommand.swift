@@ -14,7 +14,17 @@ struct BenchCommand: AsyncParsableCommand {
             time, so a server stall shows up in full instead of being hidden by a stalled client.
             Exits non-zero when a server cannot be reached at start.
 
-            --verify checks what the servers return. Each connection is a worker that owns the keys             i, i+N, i+2N, … (N connections) and keeps one request in flight, so no two connections ever             write the same key and "the newest acknowledged write" of a key is never ambiguous. Every set             writes a value naming its key and a per-key write number; a read returning an older write             than the newest acknowledged before it was sent, or a miss after one, is a stale read. A             failed attempt (error reply, timeout, connection reset or refused) is retried once on the             next server of --servers; only a failed retry is a client error. After the load, every key             written is read back (same retry rule): a key whose newest acknowledged write is not             returned is a lost write. Bookkeeping: 8 bytes per key. Exits non-zero on any client             error, stale read, corrupt value or lost write.
+            --verify checks what the servers return. Each connection is a worker that owns the keys i, \
+            i+N, i+2N, … (N connections) and keeps one request in flight, so no two connections ever \
+            write the same key and "the newest acknowledged write" of a key is never ambiguous. Every \
+            set writes a value naming its key and a per-key write number; a read returning an older \
+            write than the newest acknowledged before it was sent, or a miss after one, is a stale read. \
+            A failed attempt (error reply, timeout, connection reset or refused) is retried once on the \
+            next server of --servers; only a failed retry is a client error. After the load, every key \
+            written is read back (same retry rule): a key whose newest acknowledged write is not \
+            returned is a lost write. A server whose connection closed is passed over for 1 s (as \
+            libmemcached's retry_timeout). Bookkeeping: 8 bytes per key. Exits non-zero on any client error, \
+            stale read, corrupt value or lost write.
             """
     )
 
