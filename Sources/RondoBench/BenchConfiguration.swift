@@ -22,6 +22,13 @@ public struct BenchConfiguration: Equatable, Sendable {
     /// Fetch the routing table from the first server (`rondo_routing`), connect to every node of
     /// it, and send each key to its vnode's primary.
     public var routingAware: Bool
+    /// A verifying run (`VerifyingWorker`): each connection is a worker owning a partition of the
+    /// keys, one request in flight, values that name their write, a retry on another server, and a
+    /// final read-back of every written key.
+    public var verify: Bool
+    /// When this file appears the measured run ends early (checked once a second); `durationSeconds`
+    /// stays the upper bound. Lets a script end the load when its scenario is over.
+    public var stopFilePath: String?
 
     public init(
         servers: [ServerAddress],
@@ -39,7 +46,9 @@ public struct BenchConfiguration: Equatable, Sendable {
         prefill: Bool = false,
         requestTimeoutMilliseconds: Int = 1_000,
         eventLoopThreads: Int = 2,
-        routingAware: Bool = false
+        routingAware: Bool = false,
+        verify: Bool = false,
+        stopFilePath: String? = nil
     ) {
         self.servers = servers
         self.connections = connections
@@ -57,6 +66,8 @@ public struct BenchConfiguration: Equatable, Sendable {
         self.requestTimeoutMilliseconds = requestTimeoutMilliseconds
         self.eventLoopThreads = eventLoopThreads
         self.routingAware = routingAware
+        self.verify = verify
+        self.stopFilePath = stopFilePath
     }
 }
 
@@ -99,6 +110,23 @@ extension BenchConfiguration {
             try check("--zipf-s", exponent, Limits.zipfExponentRange)
         }
         try validateKeyPrefix()
+        if verify {
+            try validateVerify()
+        }
+    }
+
+    /// A verifying worker keeps one request in flight and owns at least one key, and it picks its
+    /// own servers: no pipelining, no routing-aware placement.
+    private func validateVerify() throws(BenchConfigurationError) {
+        if pipelineDepth != 1 {
+            throw .outOfRange(flag: "--pipeline", value: "\(pipelineDepth) with --verify", allowed: "1...1")
+        }
+        if routingAware {
+            throw .outOfRange(flag: "--routing-aware", value: "with --verify", allowed: "not with --verify")
+        }
+        if keyCount < connections {
+            throw .outOfRange(flag: "--keys", value: "\(keyCount) with --verify", allowed: "\(connections)...\(Limits.keyCountMax) (one key per connection at least)")
+        }
     }
 
     private func validateKeyPrefix() throws(BenchConfigurationError) {

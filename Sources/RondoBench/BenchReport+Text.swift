@@ -14,6 +14,13 @@ extension BenchReport {
             "  latency µs p50 \(latency.p50)   p99 \(latency.p99)   p99.9 \(latency.p999)   max \(latency.max)   mean \(String(format: "%.1f", latency.mean))",
             "  errors     \(s.errors.total)\(Self.breakdown(s.errors))   timeouts \(s.timeouts)   reconnects \(s.reconnects)",
         ]
+        if setup.verify {
+            let v = s.verification
+            lines.append("  verify     client errors \(v.clientErrors)   retries \(v.retries)   resets \(s.errors.connectionLost)   timeouts \(s.timeouts)   stale reads \(v.staleReads)   corrupt values \(v.corruptValues)")
+        }
+        if let readBack {
+            lines.append("  read-back  keys written \(readBack.keysWritten)   checked \(readBack.keysChecked)   lost writes \(readBack.lostWrites)   corrupt \(readBack.corruptValues)   unverified \(readBack.keysUnverified)")
+        }
         if let prefillProblems, prefillProblems.total > 0 {
             lines.append("  prefill errors \(prefillProblems.total)\(Self.breakdown(prefillProblems))")
         }

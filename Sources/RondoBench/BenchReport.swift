@@ -17,6 +17,7 @@ public struct BenchReport: Sendable, Codable {
         public var timeoutMilliseconds: Int
         public var threads: Int
         public var routingAware: Bool
+        public var verify: Bool
 
         public init(_ configuration: BenchConfiguration) {
             servers = configuration.servers.map(\.description)
@@ -37,6 +38,7 @@ public struct BenchReport: Sendable, Codable {
             timeoutMilliseconds = configuration.requestTimeoutMilliseconds
             threads = configuration.eventLoopThreads
             routingAware = configuration.routingAware
+            verify = configuration.verify
         }
     }
 
@@ -45,8 +47,18 @@ public struct BenchReport: Sendable, Codable {
     public var prefillProblems: ErrorCounts?
     public var summary: BenchSummary
     public var timeline: [TimelineEntry]
+    /// Wall-clock time (seconds since 1970) at which the measured run began: `timeline` entries end
+    /// at this plus their `elapsedSeconds`, so a script can line them up with its own events.
+    public var measuredStartUnixSeconds: Double?
+    /// The final read-back of a verifying run; nil otherwise.
+    public var readBack: ReadBackTally?
 
-    public init(setup: Setup, prefillProblems: ErrorCounts?, summary: BenchSummary, timeline: [TimelineEntry]) {
+    public init(
+        setup: Setup, prefillProblems: ErrorCounts?, summary: BenchSummary, timeline: [TimelineEntry],
+        measuredStartUnixSeconds: Double? = nil, readBack: ReadBackTally? = nil
+    ) {
+        self.measuredStartUnixSeconds = measuredStartUnixSeconds
+        self.readBack = readBack
         self.setup = setup
         self.prefillProblems = prefillProblems
         self.summary = summary

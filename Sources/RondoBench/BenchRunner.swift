@@ -1,3 +1,4 @@
+import Foundation
 import RondoCore
 import NIOCore
 import NIOPosix
@@ -5,7 +6,7 @@ import NIOPosix
 /// Runs one benchmark: connect everything (or fail), prefill, warm up, measure, report.
 public struct BenchRunner: Sendable {
     public let configuration: BenchConfiguration
-    private let reportProblem: @Sendable (String) -> Void
+    let reportProblem: @Sendable (String) -> Void
 
     /// `reportProblem` receives connection trouble as it happens (the CLI prints it to stderr).
     public init(configuration: BenchConfiguration, reportProblem: @escaping @Sendable (String) -> Void) {
@@ -41,6 +42,9 @@ public struct BenchRunner: Sendable {
     }
 
     private func run(on group: MultiThreadedEventLoopGroup) async throws -> BenchReport {
+        if configuration.verify {
+            return try await runVerifying(on: group)
+        }
         let recorders = try await makeRecorders(group)
         var routing: Routing?
         if configuration.routingAware {
@@ -64,7 +68,7 @@ public struct BenchRunner: Sendable {
         }
     }
 
-    private struct LoopRecorderHandle: Sendable {
+    struct LoopRecorderHandle: Sendable {
         var eventLoop: any EventLoop
         var recorder: NIOLoopBound<LoopRecorder>
 
@@ -82,7 +86,7 @@ public struct BenchRunner: Sendable {
         }
     }
 
-    private func makeRecorders(_ group: MultiThreadedEventLoopGroup) async throws -> [LoopRecorderHandle] {
+    func makeRecorders(_ group: MultiThreadedEventLoopGroup) async throws -> [LoopRecorderHandle] {
         var handles: [LoopRecorderHandle] = []
         for eventLoop in group.makeIterator() {
             let recorder = try await eventLoop.submit { NIOLoopBound(LoopRecorder(), eventLoop: eventLoop) }.get()
@@ -179,6 +183,28 @@ public struct BenchRunner: Sendable {
             }
         }
         var lastFetch = NIODeadline.now()
+        let timeline = try await collectTimeline(recorders, start: start) { snapshots, now in
+            // A SERVER_ERROR may mean the table moved on: refetch, at most once a second.
+            if let routing, snapshots.contains(where: { $0.errors.serverError > 0 }), now - lastFetch >= .seconds(1) {
+                lastFetch = now
+                await refetch(routing, group: group)
+            }
+        }
+        for handle in connections {
+            try await handle.onLoop { connection -> EventLoopFuture<Void> in
+                connection.stop()
+                return connection.eventLoop.makeSucceededVoidFuture()
+            }.get()
+        }
+        return timeline
+    }
+
+    /// Discards the warmup, then takes every loop's interval once a second until the duration has
+    /// passed (or the stop file appears) and merges them into the timeline.
+    func collectTimeline(
+        _ recorders: [LoopRecorderHandle], start: NIODeadline,
+        afterInterval: ([IntervalStatistics], NIODeadline) async -> Void = { _, _ in }
+    ) async throws -> TimelineAggregator {
         let measuredStart = start + Self.timeAmount(seconds: configuration.warmupSeconds)
         if configuration.warmupSeconds > 0 {
             try await Self.sleep(until: measuredStart)
@@ -199,19 +225,12 @@ public struct BenchRunner: Sendable {
             }
             let now = NIODeadline.now()
             timeline.append(snapshots, intervalSeconds: Double((now - intervalStart).nanoseconds) / 1e9)
-            // A SERVER_ERROR may mean the table moved on: refetch, at most once a second.
-            if let routing, snapshots.contains(where: { $0.errors.serverError > 0 }), now - lastFetch >= .seconds(1) {
-                lastFetch = now
-                await refetch(routing, group: group)
-            }
+            await afterInterval(snapshots, now)
             intervalStart = now
             tick += 1
-        }
-        for handle in connections {
-            try await handle.onLoop { connection -> EventLoopFuture<Void> in
-                connection.stop()
-                return connection.eventLoop.makeSucceededVoidFuture()
-            }.get()
+            if let stopFile = configuration.stopFilePath, FileManager.default.fileExists(atPath: stopFile) {
+                break
+            }
         }
         return timeline
     }
@@ -238,11 +257,11 @@ public struct BenchRunner: Sendable {
         return mixer.next()
     }
 
-    private static func timeAmount(seconds: Double) -> TimeAmount {
+    static func timeAmount(seconds: Double) -> TimeAmount {
         .nanoseconds(Int64(seconds * 1e9))
     }
 
-    private static func sleep(until deadline: NIODeadline) async throws {
+    static func sleep(until deadline: NIODeadline) async throws {
         let remaining = deadline - NIODeadline.now()
         if remaining.nanoseconds > 0 {
             try await Task.sleep(nanoseconds: UInt64(remaining.nanoseconds))

@@ -15,6 +15,8 @@ public struct BenchSummary: Equatable, Sendable, Codable {
     public var timeouts: UInt64
     public var reconnects: UInt64
     public var latencyMicroseconds: LatencySummary
+    /// Retries, client errors, stale and corrupt reads of a verifying run (zero otherwise).
+    public var verification: VerificationCounts
 
     public init(_ total: IntervalStatistics, durationSeconds: Double) {
         let seconds = max(durationSeconds, .leastNonzeroMagnitude)
@@ -33,5 +35,6 @@ public struct BenchSummary: Equatable, Sendable, Codable {
         timeouts = total.timeouts
         reconnects = total.reconnects
         latencyMicroseconds = total.latencySummary
+        verification = total.verification
     }
 }

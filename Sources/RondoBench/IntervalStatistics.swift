@@ -13,6 +13,8 @@ public struct IntervalStatistics: Sendable {
     public var errors = ErrorCounts()
     public var timeouts: UInt64 = 0
     public var reconnects: UInt64 = 0
+    /// Retries, client errors, stale reads of a verifying run (zero otherwise).
+    public var verification = VerificationCounts()
     public private(set) var latencyMicroseconds: Histogram<UInt64>
 
     public init() {
@@ -47,6 +49,7 @@ public struct IntervalStatistics: Sendable {
         errors.add(other.errors)
         timeouts += other.timeouts
         reconnects += other.reconnects
+        verification.add(other.verification)
         latencyMicroseconds.add(other.latencyMicroseconds)
     }
 

@@ -15,6 +15,10 @@ final class LoopRecorder {
         current.errors[kind] += 1
     }
 
+    func recordVerification(_ update: (inout VerificationCounts) -> Void) {
+        update(&current.verification)
+    }
+
     func recordReconnect() {
         current.reconnects += 1
     }

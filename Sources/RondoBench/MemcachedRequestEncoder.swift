@@ -43,7 +43,7 @@ public struct MemcachedRequestEncoder: Sendable {
         return buffer
     }
 
-    private func writeKey(_ keyIndex: Int, into buffer: inout ByteBuffer) {
+    func writeKey(_ keyIndex: Int, into buffer: inout ByteBuffer) {
         buffer.writeBytes(keyPrefix)
         var digitCount = 1
         var remaining = keyIndex / 10

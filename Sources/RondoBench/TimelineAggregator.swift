@@ -28,6 +28,9 @@ public struct TimelineAggregator: Sendable {
                 errors: merged.errors.total,
                 timeouts: merged.timeouts,
                 reconnects: merged.reconnects,
+                retries: merged.verification.retries,
+                clientErrors: merged.verification.clientErrors,
+                staleReads: merged.verification.staleReads,
                 latencyMicroseconds: merged.latencySummary
             )
         )

@@ -11,5 +11,10 @@ public struct TimelineEntry: Equatable, Sendable, Codable {
     public var errors: UInt64
     public var timeouts: UInt64
     public var reconnects: UInt64
+    /// Verifying runs: attempts retried on another server, operations whose retry failed too, and
+    /// stale reads, in this interval (zero otherwise).
+    public var retries: UInt64
+    public var clientErrors: UInt64
+    public var staleReads: UInt64
     public var latencyMicroseconds: LatencySummary
 }

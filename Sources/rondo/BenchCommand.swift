@@ -13,6 +13,18 @@ struct BenchCommand: AsyncParsableCommand {
             load is open loop: requests follow a fixed schedule and latency counts from the intended send \
             time, so a server stall shows up in full instead of being hidden by a stalled client.
             Exits non-zero when a server cannot be reached at start.
+
+            --verify checks what the servers return. Each connection is a worker that owns the keys i, \
+            i+N, i+2N, … (N connections) and keeps one request in flight, so no two connections ever \
+            write the same key and "the newest acknowledged write" of a key is never ambiguous. Every \
+            set writes a value naming its key and a per-key write number; a read returning an older \
+            write than the newest acknowledged before it was sent, or a miss after one, is a stale read. \
+            A failed attempt (error reply, timeout, connection reset or refused) is retried once on the \
+            next server of --servers; only a failed retry is a client error. After the load, every key \
+            written is read back (same retry rule): a key whose newest acknowledged write is not \
+            returned is a lost write. A server whose connection closed is passed over for 1 s (as \
+            libmemcached's retry_timeout). Bookkeeping: 8 bytes per key. Exits non-zero on any client error, \
+            stale read, corrupt value or lost write.
             """
     )
 
@@ -72,6 +84,12 @@ struct BenchCommand: AsyncParsableCommand {
         help: "Fetch a Rondo cluster's routing table from the first --servers entry, connect to every node of it and send each key straight to its vnode's primary.")
     var routingAware: Bool = false
 
+    @Flag(help: "Verify every read and read back every written key at the end (see below); implies --pipeline 1.")
+    var verify: Bool = false
+
+    @Option(name: .customLong("stop-file"), help: "End the measured run early once this file exists (checked every second).")
+    var stopFile: String?
+
     enum KeyDistributionName: String, ExpressibleByArgument, CaseIterable {
         case uniform
         case zipf
@@ -95,7 +113,9 @@ struct BenchCommand: AsyncParsableCommand {
                 prefill: prefill,
                 requestTimeoutMilliseconds: timeoutMs,
                 eventLoopThreads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, connections)),
-                routingAware: routingAware
+                routingAware: routingAware,
+                verify: verify,
+                stopFilePath: stopFile
             )
         }
     }
@@ -133,6 +153,16 @@ struct BenchCommand: AsyncParsableCommand {
             try encoder.encode(report).write(to: URL(fileURLWithPath: json))
             print("  json       \(json)")
         }
+        if report.setup.verify, Self.verificationFailed(report) {
+            Self.printError("rondo bench: verification failed (client errors, stale reads, corrupt values or lost writes above)")
+            throw ExitCode.failure
+        }
+    }
+
+    private static func verificationFailed(_ report: BenchReport) -> Bool {
+        let v = report.summary.verification
+        let readBack = report.readBack ?? ReadBackTally()
+        return v.clientErrors + v.staleReads + v.corruptValues + readBack.lostWrites + readBack.corruptValues + readBack.keysUnverified > 0
     }
 
     private static func printError(_ message: String) {

@@ -277,13 +277,18 @@ struct NodeCommand: AsyncParsableCommand {
         let server = NodeServer(
             configuration: serverConfiguration, engine: engine, store: store, counters: counters, limits: limits, logger: logger,
             group: eventLoops, installClientPipeline: runtime.clientPipelineInstaller(engine: engine, limits: limits))
+        // After an in-place restart, clients wait in the inherited socket's backlog until the
+        // node has a routing table, instead of getting `no routing table yet` errors.
+        let clientServer: any Service =
+            inheritListenFd == nil
+            ? server : ServeAfterFirstTable(server: server, runtime: runtime, waitMax: .seconds(10), logger: logger)
         // Shutdown runs in reverse: the server drains its clients (whose writes still replicate
         // and whose forwards still need peers) before the runtime closes its sessions.
         let services = ServiceGroup(
             configuration: .init(
                 // A runtime that must stop the node (a vnode-count mismatch) lets the server
                 // drain its clients; the group then ends with the runtime's error.
-                services: [.init(service: runtime, failureTerminationBehavior: .gracefullyShutdownGroup), .init(service: server)],
+                services: [.init(service: runtime, failureTerminationBehavior: .gracefullyShutdownGroup), .init(service: clientServer)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -147,6 +147,9 @@ def test_rolling_upgrade_in_place_keeps_ports_open_and_loses_nothing(cluster):
         with open(os.path.join(cluster.workdir, f"{node}.log"), "rb") as f:
             log = f.read().decode(errors="replace")
         assert "re-executing" in log and "inherited=true" in log, f"{node} log does not show the handover"
+        # The new process serves the inherited socket only once it has a routing table, so clients
+        # queued in the backlog are not answered `no routing table yet` (ServeAfterFirstTable).
+        assert "routing table received after the in-place restart; serving the inherited socket" in log, node
         lost = load.verify(node)
         assert lost == [], f"{len(lost)} acknowledged writes lost through {node}: {lost[:5]}"
 

@@ -1,0 +1,584 @@
+#!/usr/bin/env python3
+"""The rolling-upgrade demo's driver (scripts/rolling-upgrade-demo builds the binaries and calls it).
+
+Starts a coordinator and 5 nodes on the OLD build (127.0.0.1, ports probed free, state and logs in
+a temporary directory), joins them, fills them with bulk data, starts a verifying `rondo bench`
+(the NEW build's client) against all 5 nodes, measures a steady state, then upgrades: the
+coordinator first (stopped, restarted on the new build from its state directory), then every node
+with `rondo ctl upgrade start --binary NEW --strategy group --batch 1` (in-place restart), watched
+through `upgrade status --json` until completed, then `upgrade finalize`, then a short steady
+window after. It writes the timeline (JSON + SVG) and a summary JSON, prints the figures, and
+exits 1 if a target is missed (after writing every output). Every process it starts is stopped by
+PID at the end, also on Ctrl-C, SIGTERM or failure. Standard library only.
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "integration"))
+
+from cluster import LocalCluster  # noqa: E402  (after the path tweak)
+
+NODES = ["n1", "n2", "n3", "n4", "n5"]
+WINDOW_S = 10
+# Targets of issue 4 ("Proof").
+THROUGHPUT_RATIO_MIN = 0.8
+P99_RATIO_MAX = 2.0
+STATUS_POLL_S = 0.2
+UPGRADE_TIMEOUT_S = 1800
+BENCH_READY_TIMEOUT_S = 300
+BENCH_EXIT_TIMEOUT_S = 600
+
+
+def log(message):
+    print(f"rolling-upgrade-demo: {message}", file=sys.stderr, flush=True)
+
+
+class Interrupted(Exception):
+    pass
+
+
+def on_signal(signum, _frame):
+    raise Interrupted(f"signal {signum}")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--old-bin", required=True)
+    p.add_argument("--new-bin", required=True)
+    p.add_argument("--old-version", required=True)
+    p.add_argument("--old-commit", required=True)
+    p.add_argument("--new-version", required=True)
+    p.add_argument("--new-commit", required=True)
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--rate", type=float, default=2000.0, help="open-loop total ops/s (default 2000)")
+    mode.add_argument("--closed-loop", action="store_true", help="closed loop: every worker sends as fast as it can")
+    p.add_argument("--connections", type=int, default=20, help="verifying workers (default 20)")
+    p.add_argument("--keys", type=int, default=20000, help="keys of the verifying load (default 20000)")
+    p.add_argument("--value-size", type=int, default=200, help="bytes per verifying value (default 200)")
+    p.add_argument("--get-ratio", type=float, default=0.8)
+    p.add_argument("--bulk-mb", type=int, default=100, help="bulk data prefilled before the load, MiB (default 100)")
+    p.add_argument("--steady", type=float, default=30.0, help="seconds of steady state before the upgrade")
+    p.add_argument("--after", type=float, default=10.0, help="seconds of load after finalize")
+    p.add_argument("--timeout-ms", type=int, default=1000, help="per-attempt timeout of the verifying bench")
+    p.add_argument("--replicas", type=int, default=2)
+    p.add_argument("--vnodes", type=int, default=64)
+    p.add_argument("--transfer-mbps", type=int, default=64, help="cluster-wide transfer budget, MiB/s")
+    p.add_argument("--timeline-json", default=os.path.join(ROOT, "docs", "rolling-upgrade-timeline.json"))
+    p.add_argument("--svg", default=os.path.join(ROOT, "docs", "rolling-upgrade.svg"))
+    p.add_argument("--summary", default=os.path.join(ROOT, "out", "rolling-upgrade-summary.json"))
+    p.add_argument("--keep-workdir", action="store_true", help="keep logs and state (the path is printed)")
+    return p.parse_args()
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def load_average():
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+class Demo:
+    def __init__(self, args, workdir):
+        self.args = args
+        self.workdir = workdir
+        self.events = []  # (unix time, name, detail)
+        self.bench_proc = None
+        self.bench_logs = []
+        self.stop_file = os.path.join(workdir, "bench.stop")
+        self.bench_json = os.path.join(workdir, "bench.json")
+        self.cluster = None
+        self.status_samples = []  # (unix time, status)
+
+    def event(self, name, detail=""):
+        now = time.time()
+        self.events.append({"time": now, "event": name, "detail": detail})
+        log(f"{name} {detail}".rstrip())
+        return now
+
+    def use_binary(self, path):
+        # LocalCluster and its ctl read RONDO_BIN at each call: the binary of the coordinator's
+        # version runs every ctl command (0.1.0's ctl for 0.1.0's coordinator, and so on).
+        os.environ["RONDO_BIN"] = path
+
+    # -- setup -------------------------------------------------------------------------------
+
+    def start_cluster(self):
+        a = self.args
+        self.use_binary(a.old_bin)
+        budget = a.transfer_mbps << 20
+        self.cluster = LocalCluster(
+            self.workdir, replicas=a.replicas, vnodes=a.vnodes, down_after_ms=5000,
+            node_args=["--memory-limit-mb", "512", "--transfer-bytes-per-second", str(budget)],
+            coordinator_args=["--transfer-bytes-per-second", str(budget)],
+        )
+        self.event("cluster-start", f"{a.old_version}: coordinator + {len(NODES)} nodes")
+        self.cluster.bootstrap(NODES)
+        self.event("cluster-ready")
+
+    def servers(self):
+        return ",".join(f"127.0.0.1:{self.cluster.client_port(n)}" for n in NODES)
+
+    def bulk_prefill(self):
+        a = self.args
+        if a.bulk_mb <= 0:
+            return
+        value_size = 1024
+        keys = a.bulk_mb * (1 << 20) // value_size
+        self.event("bulk-prefill", f"{keys} keys x {value_size} B")
+        subprocess.run(
+            [a.new_bin, "bench", "--servers", self.servers(), "--prefill", "--keys", str(keys), "--key-prefix", "bulk:",
+             "--value-size", str(value_size), "--connections", "10", "--pipeline", "8", "--duration", "0.1",
+             "--timeout-ms", "5000"],
+            check=True, stdout=subprocess.DEVNULL, timeout=900)
+        self.event("bulk-prefill-done")
+
+    def start_bench(self):
+        a = self.args
+        mode = [] if a.closed_loop else ["--rate", str(a.rate)]
+        argv = [
+            a.new_bin, "bench", "--verify", "--servers", self.servers(), "--connections", str(a.connections),
+            "--keys", str(a.keys), "--key-prefix", "v:", "--value-size", str(a.value_size), "--get-ratio", str(a.get_ratio),
+            "--prefill", "--duration", str(UPGRADE_TIMEOUT_S + a.steady + a.after + 600), "--stop-file", self.stop_file,
+            "--timeout-ms", str(a.timeout_ms), "--json", self.bench_json, *mode,
+        ]
+        self.bench_out = os.path.join(self.workdir, "bench.out")
+        self.bench_err = os.path.join(self.workdir, "bench.err")
+        out, err = open(self.bench_out, "wb"), open(self.bench_err, "wb")
+        self.bench_logs = [out, err]
+        self.event("bench-start", " ".join(argv[1:]))
+        self.bench_proc = subprocess.Popen(argv, stdout=out, stderr=err)
+        deadline = time.monotonic() + BENCH_READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.bench_proc.poll() is not None:
+                raise RuntimeError(f"the bench exited early ({self.bench_proc.returncode}): {self.tail(self.bench_err)}")
+            with open(self.bench_err, errors="replace") as f:
+                for line in f:
+                    if "load started, measuring from unix time" in line:
+                        self.load_start = float(line.rsplit(" ", 1)[1])
+                        self.event("load-start")
+                        return
+            time.sleep(0.2)
+        raise TimeoutError("the verifying bench did not start its load within %d s" % BENCH_READY_TIMEOUT_S)
+
+    @staticmethod
+    def tail(path, lines=5):
+        try:
+            with open(path, errors="replace") as f:
+                return " | ".join(f.read().strip().splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    # -- the upgrade ---------------------------------------------------------------------------
+
+    def upgrade_coordinator(self):
+        """0.1.0's coordinator cannot drive nodes to features it does not know, and the upgrade is
+        run by the coordinator: it goes first. Nodes keep serving from their last table while it
+        restarts; it resumes from its state directory."""
+        a = self.args
+        self.event("coordinator-stop", a.old_version)
+        self.cluster.coordinator.stop()
+        os.replace(os.path.join(self.workdir, "coordinator.log"), os.path.join(self.workdir, f"coordinator-{a.old_version}.log"))
+        self.use_binary(a.new_bin)
+        self.cluster.start_coordinator()
+        self.event("coordinator-start", a.new_version)
+        self.cluster.wait_settled(active=NODES, timeout_s=120)
+        self.event("coordinator-ready", "every node reconnected, cluster settled")
+
+    def upgrade_nodes(self):
+        a = self.args
+        args = ["--binary", a.new_bin, "--strategy", "group", "--batch", "1", "--restart", "in-place"]
+        plan = self.cluster.ctl("upgrade", "plan", *args, json_output=False)
+        with open(os.path.join(self.workdir, "upgrade-plan.txt"), "w") as f:
+            f.write(plan.stdout)
+        self.event("upgrade-start")
+        self.cluster.ctl("upgrade", "start", *args)
+        deadline = time.monotonic() + UPGRADE_TIMEOUT_S
+        last_key = None
+        while time.monotonic() < deadline:
+            try:
+                status = self.cluster.ctl("upgrade", "status", timeout_s=10)
+            except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as error:
+                log(f"upgrade status failed: {error}")
+                time.sleep(STATUS_POLL_S)
+                continue
+            now = time.time()
+            self.status_samples.append((now, status))
+            key = (status["outcome"], status["batch"], tuple(status["currentBatch"]), status["step"], status["paused"])
+            if key != last_key:
+                last_key = key
+                log(f"upgrade: {status['nodesDone']}/{status['nodesTotal']} nodes, batch {status['batch']} "
+                    f"{','.join(status['currentBatch'])} {status['step']}{' PAUSED: ' + str(status['pausedReason']) if status['paused'] else ''}")
+            if status["outcome"] != "running":
+                break
+            if status["paused"]:
+                raise RuntimeError(f"the upgrade paused: {status['pausedReason']}")
+            time.sleep(STATUS_POLL_S)
+        else:
+            raise TimeoutError(f"the upgrade did not complete within {UPGRADE_TIMEOUT_S} s")
+        if status["outcome"] != "completed":
+            raise RuntimeError(f"the upgrade ended {status['outcome']}: {status}")
+        self.event("upgrade-completed", f"{status['vnodesMoved']} vnode copies, {status['bytesMoved']} bytes")
+        self.cluster.ctl("upgrade", "finalize", json_output=False)
+        self.event("finalized", a.new_version)
+
+    def finish_bench(self):
+        with open(self.stop_file, "w"):
+            pass
+        self.event("bench-stop", "read-back of every written key")
+        try:
+            self.bench_proc.wait(timeout=BENCH_EXIT_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            raise TimeoutError(f"the bench did not finish its read-back within {BENCH_EXIT_TIMEOUT_S} s")
+        self.event("bench-exit", f"status {self.bench_proc.returncode}")
+        with open(self.bench_json) as f:
+            return json.load(f)
+
+    def versions_after(self):
+        status = self.cluster.status()
+        return {n["node"]: n.get("version") for n in status["nodes"]}
+
+    def stop_all(self):
+        if self.bench_proc is not None and self.bench_proc.poll() is None:
+            self.bench_proc.send_signal(signal.SIGTERM)
+            try:
+                self.bench_proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.bench_proc.kill()
+                self.bench_proc.wait(timeout=5)
+        for f in self.bench_logs:
+            f.close()
+        if self.cluster is not None:
+            self.cluster.stop()
+
+
+# -- analysis ----------------------------------------------------------------------------------
+
+def node_phases(samples):
+    """Per node, when each step of its batch began and when the batch ended, from the status samples
+    (polled every STATUS_POLL_S, so each boundary is known within that)."""
+    phases = {}
+    order = []
+    previous_node = None
+    for when, status in samples:
+        batch = status["currentBatch"]
+        node = batch[0] if batch and status["outcome"] == "running" else None
+        if previous_node is not None and node != previous_node:
+            phases[previous_node].setdefault("done", when)
+        if node is not None:
+            if node not in phases:
+                phases[node] = {}
+                order.append(node)
+            phases[node].setdefault(status["step"], when)
+        previous_node = node
+    if previous_node is not None and samples:
+        phases[previous_node].setdefault("done", samples[-1][0])
+    result = []
+    for node in order:
+        p = phases[node]
+        start = p.get("preflight", p.get("release"))
+        release, restart, ret, gate, done = (p.get(k) for k in ("release", "restart", "return", "health gate", "done"))
+        result.append({
+            "node": node, "start": start, "release": release, "restart": restart, "return": ret,
+            "health_gate": gate, "done": done,
+            "release_seconds": round(restart - release, 2) if release and restart else None,
+            "restart_seconds": round(ret - restart, 2) if restart and ret else None,
+            "return_seconds": round((gate or done) - ret, 2) if ret and (gate or done) else None,
+            "total_seconds": round(done - start, 2) if start and done else None,
+        })
+    return result
+
+
+def timeline_points(report):
+    start = report["measuredStartUnixSeconds"]
+    points = []
+    for entry in report["timeline"]:
+        points.append({
+            "time": start + entry["elapsedSeconds"], "elapsed": entry["elapsedSeconds"],
+            "ops": entry["opsPerSecond"], "p99_us": entry["latencyMicroseconds"]["p99"],
+            "p50_us": entry["latencyMicroseconds"]["p50"], "max_us": entry["latencyMicroseconds"]["max"],
+            "errors": entry["errors"], "timeouts": entry["timeouts"], "reconnects": entry["reconnects"],
+            "retries": entry.get("retries", 0), "client_errors": entry.get("clientErrors", 0),
+            "stale_reads": entry.get("staleReads", 0), "operations": entry["gets"] + entry["sets"],
+        })
+    return points
+
+
+def weighted_p99(points):
+    total = sum(p["operations"] for p in points)
+    if total == 0:
+        return 0.0
+    return sum(p["p99_us"] * p["operations"] for p in points) / total
+
+
+def windows(points, first, last):
+    """Every WINDOW_S-second window (sliding by one second) of the entries ending in [first, last]."""
+    inside = [p for p in points if first < p["time"] <= last + 0.5]
+    if len(inside) <= WINDOW_S:
+        return [inside] if inside else []
+    return [inside[i:i + WINDOW_S] for i in range(len(inside) - WINDOW_S + 1)]
+
+
+def analyse(args, demo, report, phases, machine, versions_after, started):
+    points = timeline_points(report)
+    ev = {e["event"]: e["time"] for e in demo.events}
+    upgrade_begin, upgrade_end = ev["coordinator-stop"], ev["finalized"]
+    # Steady state: the load's own seconds before the upgrade, without its first 2 (connections and
+    # caches warming up).
+    steady = [p for p in points if demo.load_start + 2 < p["time"] <= upgrade_begin]
+    steady_ops = sum(p["ops"] for p in steady) / len(steady) if steady else 0.0
+    steady_p99 = weighted_p99(steady)
+    ratios, p99s = [], []
+    for window in windows(points, upgrade_begin, upgrade_end):
+        ops = sum(p["ops"] for p in window) / len(window)
+        ratios.append((ops / steady_ops if steady_ops else 0.0, window[0]["time"] - demo.load_start))
+        p99s.append((weighted_p99(window) / steady_p99 if steady_p99 else 0.0, window[0]["time"] - demo.load_start))
+    during = [p for p in points if upgrade_begin < p["time"] <= upgrade_end + 0.5]
+    after = [p for p in points if p["time"] > upgrade_end + 0.5]
+    summary = report["summary"]
+    verification = summary.get("verification", {})
+    read_back = report.get("readBack") or {}
+    min_ratio = min(ratios) if ratios else (0.0, None)
+    max_p99 = max(p99s) if p99s else (0.0, None)
+    result = {
+        "lost_writes": read_back.get("lostWrites"),
+        "client_errors": verification.get("clientErrors"),
+        "stale_reads": verification.get("staleReads"),
+        "corrupt_values": verification.get("corruptValues", 0) + read_back.get("corruptValues", 0),
+        "keys_unverified": read_back.get("keysUnverified"),
+        "keys_written": read_back.get("keysWritten"),
+        "keys_checked": read_back.get("keysChecked"),
+        "retries": verification.get("retries"),
+        "resets": summary["errors"]["connectionLost"],
+        "timeouts": summary["timeouts"],
+        "reconnects": summary["reconnects"],
+        "error_replies": {k: v for k, v in summary["errors"].items() if k != "connectionLost"},
+        "min_window_throughput_ratio": round(min_ratio[0], 4),
+        "min_window_starts_at_second": round(min_ratio[1], 1) if min_ratio[1] is not None else None,
+        "p99_ratio": round(max_p99[0], 4),
+        "p99_ratio_window_starts_at_second": round(max_p99[1], 1) if max_p99[1] is not None else None,
+        "p99_definition": ("per-second p99 of operation latency (intended send to final reply, retry included), "
+                           "averaged over the window weighted by operations; p99_ratio = worst 10 s window of the "
+                           "upgrade / the steady state before it"),
+        "steady_ops_per_second": round(steady_ops, 1),
+        "steady_p99_us": round(steady_p99, 1),
+        "upgrade_ops_per_second": round(sum(p["ops"] for p in during) / len(during), 1) if during else None,
+        "upgrade_max_second_p99_us": max((p["p99_us"] for p in during), default=None),
+        "after_ops_per_second": round(sum(p["ops"] for p in after) / len(after), 1) if after else None,
+        "after_p99_us": round(weighted_p99(after), 1) if after else None,
+        "total_seconds": round(upgrade_end - upgrade_begin, 1),
+        "total_seconds_definition": "coordinator stopped (upgrade begins) to finalize done",
+        "coordinator_restart_seconds": round(ev["coordinator-ready"] - ev["coordinator-stop"], 2),
+        "node_upgrade_seconds": round(ev["upgrade-completed"] - ev["upgrade-start"], 1),
+        "demo_seconds": round(time.time() - started, 1),
+        "nodes": [{k: v for k, v in n.items() if not isinstance(v, float) or k.endswith("seconds")} for n in phases],
+        "from": {"version": args.old_version, "commit": args.old_commit},
+        "to": {"version": args.new_version, "commit": args.new_commit},
+        "versions_after": versions_after,
+        "machine": machine,
+        "load": {
+            "mode": "closed loop" if args.closed_loop else f"open loop at {args.rate:g} ops/s",
+            "connections": args.connections, "keys": args.keys, "value_size": args.value_size,
+            "get_ratio": args.get_ratio, "bulk_mb": args.bulk_mb, "timeout_ms": args.timeout_ms,
+            "replicas": args.replicas, "vnodes": args.vnodes, "transfer_mib_per_second": args.transfer_mbps,
+            "bench_ops": summary["operations"], "bench_seconds": summary["durationSeconds"],
+        },
+        "targets": {
+            "lost_writes": 0, "client_errors": 0, "stale_reads": 0,
+            "min_window_throughput_ratio": THROUGHPUT_RATIO_MIN, "p99_ratio": P99_RATIO_MAX,
+        },
+    }
+    missed = []
+    for key in ("lost_writes", "client_errors", "stale_reads", "corrupt_values", "keys_unverified"):
+        if result[key] is None or result[key] > 0:
+            missed.append(f"{key} {result[key]} (target 0)")
+    if result["min_window_throughput_ratio"] < THROUGHPUT_RATIO_MIN:
+        missed.append(f"min_window_throughput_ratio {result['min_window_throughput_ratio']} (target >= {THROUGHPUT_RATIO_MIN})")
+    if result["p99_ratio"] > P99_RATIO_MAX:
+        missed.append(f"p99_ratio {result['p99_ratio']} (target <= {P99_RATIO_MAX})")
+    result["targets_missed"] = missed
+    result["passed"] = not missed
+    timeline = {
+        "load_start": demo.load_start, "events": demo.events, "nodes": phases, "points": points,
+        "steady": {"ops_per_second": steady_ops, "p99_us": steady_p99},
+    }
+    return result, timeline
+
+
+# -- the chart -----------------------------------------------------------------------------------
+
+PHASE_COLOURS = {"release": "#f4a261", "restart": "#e76f51", "return": "#2a9d8f"}
+
+
+def svg_chart(timeline, summary):
+    width, height = 1000, 560
+    left, right = 70, 20
+    panels = [("ops/s", "ops", 60, 230), ("p99 (ms)", "p99_ms", 300, 470)]
+    points = timeline["points"]
+    t0 = timeline["load_start"]
+    xs = [p["time"] - t0 for p in points]
+    x_max = max(xs) if xs else 1.0
+
+    def x(t):
+        return left + (width - left - right) * max(0.0, t - t0) / x_max
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+           'font-family="sans-serif" font-size="11">',
+           '<rect width="100%" height="100%" fill="white"/>',
+           f'<text x="{left}" y="20" font-size="14" font-weight="bold">Rolling upgrade {esc(summary["from"]["version"])} → '
+           f'{esc(summary["to"]["version"])}, 5 nodes, {esc(summary["load"]["mode"])}</text>',
+           f'<text x="{left}" y="38">lost writes {summary["lost_writes"]}, client errors {summary["client_errors"]}, '
+           f'stale reads {summary["stale_reads"]}, retries {summary["retries"]}; min 10 s throughput ratio '
+           f'{summary["min_window_throughput_ratio"]}, p99 ratio {summary["p99_ratio"]}; upgrade {summary["total_seconds"]} s</text>']
+    events = {e["event"]: e["time"] for e in timeline["events"]}
+    for label, key, top, bottom in panels:
+        values = [p["ops"] if key == "ops" else p["p99_us"] / 1000 for p in points]
+        v_max = nice_max(max(values) if values else 1.0)
+        # Phase shading: the coordinator's restart, then each node's release / restart / return.
+        if "coordinator-stop" in events and "coordinator-ready" in events:
+            out.append(shade(x(events["coordinator-stop"]), x(events["coordinator-ready"]), top, bottom, "#bbbbbb"))
+        for node in timeline["nodes"]:
+            spans = [("release", node["release"], node["restart"]), ("restart", node["restart"], node["return"]),
+                     ("return", node["return"], node["health_gate"] or node["done"])]
+            for phase, begin, end in spans:
+                if begin and end:
+                    out.append(shade(x(begin), x(end), top, bottom, PHASE_COLOURS[phase]))
+            if key == "ops" and node["release"]:
+                out.append(f'<text x="{x(node["release"]):.1f}" y="{top - 4}">{esc(node["node"])}</text>')
+        out.append(f'<line x1="{left}" y1="{bottom}" x2="{width - right}" y2="{bottom}" stroke="black"/>')
+        out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="black"/>')
+        for i in range(5):
+            v = v_max * i / 4
+            y = bottom - (bottom - top) * i / 4
+            out.append(f'<line x1="{left - 4}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#eeeeee"/>')
+            out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{v:g}</text>')
+        out.append(f'<text x="12" y="{(top + bottom) / 2:.0f}" transform="rotate(-90 12 {(top + bottom) / 2:.0f})" '
+                   f'text-anchor="middle">{label}</text>')
+        path = " ".join(f"{x(p['time']):.1f},{bottom - (bottom - top) * v / v_max:.1f}" for p, v in zip(points, values))
+        out.append(f'<polyline fill="none" stroke="#264653" stroke-width="1.5" points="{path}"/>')
+    tick = 30 if x_max > 150 else 10
+    for s in range(0, int(x_max) + 1, tick):
+        xx = left + (width - left - right) * s / x_max
+        out.append(f'<text x="{xx:.1f}" y="{panels[-1][3] + 16}" text-anchor="middle">{s}</text>')
+    out.append(f'<text x="{(left + width) / 2:.0f}" y="{panels[-1][3] + 32}" text-anchor="middle">seconds since the load started</text>')
+    legend = [("coordinator restart", "#bbbbbb")] + [(f"node {k}", c) for k, c in PHASE_COLOURS.items()]
+    for i, (name, colour) in enumerate(legend):
+        lx = left + 170 * i
+        out.append(f'<rect x="{lx}" y="{height - 16}" width="12" height="10" fill="{colour}" fill-opacity="0.45"/>')
+        out.append(f'<text x="{lx + 16}" y="{height - 7}">{name}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def shade(x1, x2, top, bottom, colour):
+    return (f'<rect x="{x1:.1f}" y="{top}" width="{max(1.0, x2 - x1):.1f}" height="{bottom - top}" '
+            f'fill="{colour}" fill-opacity="0.45"/>')
+
+
+def nice_max(value):
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** len(str(int(value))) / 10
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return value
+
+
+def esc(text):
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def print_report(summary, timeline):
+    print("second    ops/s   p99 ms  retries  client-err  stale")
+    t0 = timeline["load_start"]
+    for p in timeline["points"]:
+        print(f"{p['time'] - t0:6.0f} {p['ops']:8.0f} {p['p99_us'] / 1000:8.2f} {p['retries']:8d} {p['client_errors']:11d} {p['stale_reads']:6d}")
+    print()
+    print("node  release s  restart s  return s  total s")
+    for n in summary["nodes"]:
+        print(f"{n['node']:4}  {fmt(n['release_seconds']):>9}  {fmt(n['restart_seconds']):>9}  {fmt(n['return_seconds']):>8}  {fmt(n['total_seconds']):>7}")
+    print()
+    for key in ("lost_writes", "client_errors", "stale_reads", "corrupt_values", "keys_checked", "retries", "resets",
+                "timeouts", "steady_ops_per_second", "steady_p99_us", "min_window_throughput_ratio", "p99_ratio",
+                "coordinator_restart_seconds", "node_upgrade_seconds", "total_seconds"):
+        print(f"{key:30} {summary[key]}")
+    print(f"{'load':30} {summary['load']['mode']}")
+    print(f"{'machine':30} {summary['machine']['nproc']} × {summary['machine']['cpu']}, load average {summary['machine']['load_average_end']}")
+    if summary["targets_missed"]:
+        print("TARGETS MISSED: " + "; ".join(summary["targets_missed"]))
+    else:
+        print("every target met")
+
+
+def fmt(value):
+    return "-" if value is None else f"{value:.1f}"
+
+
+def main():
+    args = parse_args()
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    started = time.time()
+    workdir = tempfile.mkdtemp(prefix="rondo-upgrade-demo-")
+    demo = Demo(args, workdir)
+    machine = {"nproc": os.cpu_count(), "cpu": cpu_model(), "load_average_start": load_average()}
+    ok = False
+    try:
+        demo.start_cluster()
+        demo.bulk_prefill()
+        demo.start_bench()
+        time.sleep(args.steady)
+        demo.upgrade_coordinator()
+        demo.upgrade_nodes()
+        time.sleep(args.after)
+        report = demo.finish_bench()
+        versions_after = demo.versions_after()
+        ok = True
+    except (Interrupted, Exception) as error:
+        log(f"FAILED: {error!r}; logs in {workdir}")
+        raise
+    finally:
+        machine["load_average_end"] = load_average()
+        demo.stop_all()
+        if ok and not args.keep_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+        elif args.keep_workdir:
+            log(f"logs and state kept in {workdir}")
+    phases = node_phases(demo.status_samples)
+    summary, timeline = analyse(args, demo, report, phases, machine, versions_after, started)
+    for path in (args.timeline_json, args.svg, args.summary):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(args.timeline_json, "w") as f:
+        json.dump(timeline, f, indent=1)
+    with open(args.svg, "w") as f:
+        f.write(svg_chart(timeline, summary))
+    with open(args.summary, "w") as f:
+        json.dump(summary, f, indent=2)
+    print_report(summary, timeline)
+    print(f"timeline: {args.timeline_json}\nchart:    {args.svg}")
+    print(args.summary)
+    return 0 if summary["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
