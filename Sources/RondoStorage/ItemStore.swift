@@ -14,7 +14,7 @@ import Synchronization
 /// locks never nest. LRU order is therefore per shard, as memcached's is per slab class.
 public final class ItemStore: Sendable {
     /// Accounted bytes per item beyond key and stored value, measured on 64-bit Linux: the slot
-    /// record (120 bytes), the vnode index entry (32 bytes at up to 75% load, ~43), the member
+    /// record (128 bytes), the key index entry (16 bytes at up to 75% load, ~21), the member
     /// entry (8), and the storage buffer's object and two malloc headers (~80). A constant, so that
     /// accounting is exact and predictable; `MemoryEdgeTests` checks it still covers the records.
     public static let perItemOverheadBytes = 256
