@@ -17,6 +17,25 @@ public enum VnodeHash {
         return fmix64(h)
     }
 
+    /// `hash(bytes)` and, from the same pass over the bytes, a second FNV-1a-64 hash that starts
+    /// from `seed` instead of the public offset basis (finalized the same way). The second one is
+    /// for in-process hash tables: VnodeHash is public and unkeyed, so a client could send keys
+    /// whose VnodeHash collide; with a per-process random seed it cannot know which keys collide
+    /// in the second one. (Not a cryptographic PRF like SipHash, but it costs no second pass: the
+    /// two multiply chains are independent and run side by side.) Only `vnodeHash` is a contract.
+    @inlinable
+    public static func hashes(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> (vnodeHash: UInt64, seededHash: UInt64) {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a 64 offset basis
+        var seeded = seed
+        for byte in bytes {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01b3  // FNV-1a 64 prime
+            seeded ^= UInt64(byte)
+            seeded = seeded &* 0x0000_0100_0000_01b3
+        }
+        return (fmix64(h), fmix64(seeded))
+    }
+
     /// Convenience for tests and tools; the data path hashes buffers in place.
     public static func hash<Bytes: Sequence>(bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
         let array = Array(bytes)

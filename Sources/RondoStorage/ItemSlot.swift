@@ -15,6 +15,8 @@ struct ItemSlot {
     /// When the item last moved to the LRU head (linking counts).
     var bumpedAt: Int64
     var vnode: Int
+    /// The key's seeded index hash (`VnodeHash.hashes`), kept so that unlinking need not rehash.
+    var keyHash: UInt64
     /// Index in the vnode's `members`.
     var memberPosition: Int
     /// Neighbours in the shard's LRU list (towards the head = more recent); `ItemSlot.none` ends it.

@@ -1,3 +1,5 @@
+import RondoCore
+
 /// A full consistency check of the store's bookkeeping, for tests and debugging: O(items).
 struct StoreAudit: Equatable {
     /// Items reachable through the vnode indexes.
@@ -31,15 +33,22 @@ extension StoreShard {
                 // The O(1) per-vnode size must be the sum of its items.
                 if vnodeBytes != items.bytes { audit.misplacedItems += 1 }
             }
-            for (key, index) in items.slotByKey {
+            for entry in items.index.occupied {
                 audit.indexedItems += 1
+                let index = entry.slot
                 guard let slot = slots[index] else {
                     audit.misplacedItems += 1
                     continue
                 }
                 audit.accountedBytes += slot.accountedBytes
                 vnodeBytes += slot.accountedBytes
-                if slot.form.key != key || vnodeIndex(slot.vnode) != local || items.members[slot.memberPosition] != index {
+                let key = slot.form.key
+                let rehashed = key.withUnsafeReadableBytes { VnodeHash.hashes($0, seed: keyHashSeed) }
+                if entry.hash != slot.keyHash || rehashed.seededHash != entry.hash
+                    || VnodeHash.vnode(ofHash: rehashed.vnodeHash, vnodeCount: configuration.vnodeCount) != slot.vnode
+                    || self.slot(of: key, vnode: slot.vnode, hash: entry.hash) != index
+                    || vnodeIndex(slot.vnode) != local || items.members[slot.memberPosition] != index
+                {
                     audit.misplacedItems += 1
                 }
             }

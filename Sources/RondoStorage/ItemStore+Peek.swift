@@ -8,8 +8,8 @@ extension ItemStore {
     /// access, nor marks the item fetched, nor reclaims an expired item: it changes nothing.
     public func peek(_ key: ByteBuffer) -> ExportedItem? {
         let time = accessTime()
-        let vnode = vnode(of: key)
-        guard let fetched = withShard(ofVnode: vnode, { $0.peekItem(key, vnode: vnode, at: time) }) else { return nil }
+        let (vnode, hash) = locate(key)
+        guard let fetched = withShard(ofVnode: vnode, { $0.peekItem(key, vnode: vnode, hash: hash, at: time) }) else { return nil }
         var item = fetched.item
         // A value that fails to decompress reads as a miss, as in `get` and `exportVnode`.
         guard let value = item.value.decodedStoredValue(isCompressed: fetched.isCompressed, maximumLength: configuration.maxItemBytes)
@@ -21,8 +21,8 @@ extension ItemStore {
 
 extension StoreShard {
     /// The live item under `key` in stored form; reads only.
-    func peekItem(_ key: ByteBuffer, vnode: Int, at time: AccessTime) -> FetchedExport? {
-        guard let index = vnodes[vnodeIndex(vnode)].slotByKey[key], let slot = slots[index],
+    func peekItem(_ key: ByteBuffer, vnode: Int, hash: UInt64, at time: AccessTime) -> FetchedExport? {
+        guard let index = slot(of: key, vnode: vnode, hash: hash), let slot = slots[index],
             slot.isLive(now: time.now, flushEpoch: time.flushEpoch)
         else { return nil }
         return FetchedExport(slot)

@@ -9,6 +9,13 @@ extension ItemStore {
         return VnodeHash.vnode(ofHash: hash, vnodeCount: configuration.vnodeCount)
     }
 
+    /// The key's vnode and its seeded index hash, from one pass over the key's bytes.
+    @inline(__always)
+    func locate(_ key: ByteBuffer) -> (vnode: Int, hash: UInt64) {
+        let hashes = key.withUnsafeReadableBytes { VnodeHash.hashes($0, seed: keyHashSeed) }
+        return (VnodeHash.vnode(ofHash: hashes.vnodeHash, vnodeCount: configuration.vnodeCount), hashes.seededHash)
+    }
+
     private func isVnode(_ vnode: Int) -> Bool {
         vnode >= 0 && vnode < configuration.vnodeCount.value
     }
@@ -78,11 +85,11 @@ extension ItemStore {
         }
         casSequence.raise(toAtLeast: item.cas)
         let time = accessTime()
-        let vnode = vnode(of: item.key)
+        let (vnode, hash) = locate(item.key)
         let form = StoredForm(key: item.key, value: item.value, compressMinBytes: configuration.compressMinBytes)
         guard form.accountedBytes <= memory.limitBytes else { return .outOfMemory }
         return withMemory(ofVnode: vnode, at: time, outOfMemory: StoreOutcome.outOfMemory) {
-            $0.importItem(item, form: form, vnode: vnode, at: time)
+            $0.importItem(item, form: form, vnode: vnode, hash: hash, at: time)
         }
     }
 }

@@ -14,7 +14,7 @@ import Synchronization
 /// locks never nest. LRU order is therefore per shard, as memcached's is per slab class.
 public final class ItemStore: Sendable {
     /// Accounted bytes per item beyond key and stored value, measured on 64-bit Linux: the slot
-    /// record (120 bytes), the vnode index entry (32 bytes at up to 75% load, ~43), the member
+    /// record (128 bytes), the key index entry (16 bytes at up to 75% load, ~21), the member
     /// entry (8), and the storage buffer's object and two malloc headers (~80). A constant, so that
     /// accounting is exact and predictable; `MemoryEdgeTests` checks it still covers the records.
     public static let perItemOverheadBytes = 256
@@ -24,6 +24,9 @@ public final class ItemStore: Sendable {
 
     public let configuration: StoreConfiguration
     public let shardCount: Int
+    /// Seeds the hash the vnode key indexes use (`VnodeHash.hashes`): random per process, so that
+    /// no client can know which keys collide in them.
+    let keyHashSeed: UInt64
     let clock: any ServerClock
     let shards: [StoreShardLock]
     let memory: MemoryBudget
@@ -40,11 +43,13 @@ public final class ItemStore: Sendable {
         let shardBits = Int.bitWidth - 1 - requested.leadingZeroBitCount  // round down to a power of two
         shardCount = 1 << shardBits
         memory = MemoryBudget(limitBytes: configuration.memoryLimitBytes)
+        let keyHashSeed = UInt64.random(in: .min ... .max)
+        self.keyHashSeed = keyHashSeed
         shards = (0..<(1 << shardBits)).map { [memory, casSequence] _ in
             StoreShardLock(
                 StoreShard(
                     memory: memory, casSequence: casSequence, configuration: configuration, shardBits: shardBits,
-                    vnodeCount: vnodeCount >> shardBits))
+                    vnodeCount: vnodeCount >> shardBits, keyHashSeed: keyHashSeed))
         }
     }
 
@@ -98,13 +103,13 @@ public final class ItemStore: Sendable {
     /// last access, bumps LRU when `bumpLRU`. `newExpiresAt` (gat/touch-on-get) replaces the expiry.
     public func get(_ key: ByteBuffer, newExpiresAt: Int64? = nil, bumpLRU: Bool = true) -> ItemView? {
         let time = accessTime()
-        let vnode = vnode(of: key)
-        guard var fetched = withShard(ofVnode: vnode, { $0.fetch(key, vnode: vnode, newExpiresAt: newExpiresAt, bumpLRU: bumpLRU, at: time) })
+        let (vnode, hash) = locate(key)
+        guard var fetched = withShard(ofVnode: vnode, { $0.fetch(key, vnode: vnode, hash: hash, newExpiresAt: newExpiresAt, bumpLRU: bumpLRU, at: time) })
         else { return nil }
         guard fetched.isCompressed else { return fetched.view }
         guard let value = fetched.view.value.decodedStoredValue(isCompressed: true, maximumLength: configuration.maxItemBytes) else {
             let cas = fetched.view.cas
-            withShard(ofVnode: vnode) { $0.dropCorrupt(key, vnode: vnode, cas: cas) }
+            withShard(ofVnode: vnode) { $0.dropCorrupt(key, vnode: vnode, hash: hash, cas: cas) }
             return nil
         }
         fetched.view.value = value
@@ -134,14 +139,14 @@ public final class ItemStore: Sendable {
             return .tooLarge
         }
         let time = accessTime()
-        let vnode = vnode(of: key)
+        let (vnode, hash) = locate(key)
         // Copying and compressing happen before the lock; append/prepend need the old value first.
         let write = StoreWrite(mode: mode, key: key, value: value, compressMinBytes: configuration.compressMinBytes)
         if let prepared = write.preparedForm, prepared.accountedBytes > memory.limitBytes {
             return .outOfMemory
         }
         return withMemory(ofVnode: vnode, at: time, outOfMemory: StoreOutcome.outOfMemory) {
-            $0.store(key, write: write, flags: flags, expiresAt: expiresAt, compareCAS: compareCAS, vnode: vnode, at: time)
+            $0.store(key, write: write, flags: flags, expiresAt: expiresAt, compareCAS: compareCAS, vnode: vnode, hash: hash, at: time)
         }
     }
 
@@ -149,9 +154,9 @@ public final class ItemStore: Sendable {
     /// instead of removing it. A later successful store clears the stale mark.
     public func delete(_ key: ByteBuffer, compareCAS: UInt64? = nil, invalidate: Bool = false) -> DeleteOutcome {
         let time = accessTime()
-        let vnode = vnode(of: key)
+        let (vnode, hash) = locate(key)
         return withShard(ofVnode: vnode) {
-            $0.delete(key, compareCAS: compareCAS, invalidate: invalidate, vnode: vnode, at: time)
+            $0.delete(key, compareCAS: compareCAS, invalidate: invalidate, vnode: vnode, hash: hash, at: time)
         }
     }
 
@@ -164,22 +169,22 @@ public final class ItemStore: Sendable {
         autoCreate: (initial: UInt64, expiresAt: Int64)? = nil, newExpiresAt: Int64? = nil
     ) -> ArithmeticOutcome {
         let time = accessTime()
-        let vnode = vnode(of: key)
+        let (vnode, hash) = locate(key)
         let autoCreateInitial = autoCreate?.initial
         let autoCreateExpiresAt = autoCreate?.expiresAt
         return withMemory(ofVnode: vnode, at: time, outOfMemory: ArithmeticOutcome.outOfMemory) {
             $0.arithmetic(
                 key, delta: delta, increment: increment, compareCAS: compareCAS,
                 autoCreate: autoCreateInitial.map { ($0, autoCreateExpiresAt ?? 0) }, newExpiresAt: newExpiresAt,
-                vnode: vnode, at: time)
+                vnode: vnode, hash: hash, at: time)
         }
     }
 
     /// Updates the expiry (the CAS stays, as in memcached); false when missing.
     public func touch(_ key: ByteBuffer, expiresAt: Int64) -> Bool {
         let time = accessTime()
-        let vnode = vnode(of: key)
-        return withShard(ofVnode: vnode) { $0.touch(key, expiresAt: expiresAt, vnode: vnode, at: time) }
+        let (vnode, hash) = locate(key)
+        return withShard(ofVnode: vnode) { $0.touch(key, expiresAt: expiresAt, vnode: vnode, hash: hash, at: time) }
     }
 
     /// The memory limit now in force (the configured one until `setMemoryLimit` changes it).

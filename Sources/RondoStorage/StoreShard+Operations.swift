@@ -2,8 +2,8 @@ import NIOCore
 
 /// The memcached operations on one shard's items.
 extension StoreShard {
-    mutating func fetch(_ key: ByteBuffer, vnode: Int, newExpiresAt: Int64?, bumpLRU: Bool, at time: AccessTime) -> FetchedItem? {
-        guard let index = liveSlot(key, vnode: vnode, at: time) else { return nil }
+    mutating func fetch(_ key: ByteBuffer, vnode: Int, hash: UInt64, newExpiresAt: Int64?, bumpLRU: Bool, at time: AccessTime) -> FetchedItem? {
+        guard let index = liveSlot(key, vnode: vnode, hash: hash, at: time) else { return nil }
         // In place: copying the whole slot out first cost a value-witness copy on every hit.
         let fetched = Self.markFetched(&slots[index]!, newExpiresAt: newExpiresAt, now: time.now)
         if bumpLRU {
@@ -27,16 +27,16 @@ extension StoreShard {
     }
 
     /// Removes an item whose stored bytes failed to decode, unless it changed since it was read.
-    mutating func dropCorrupt(_ key: ByteBuffer, vnode: Int, cas: UInt64) {
-        guard let index = vnodes[vnodeIndex(vnode)].slotByKey[key], slots[index]!.cas == cas else { return }
+    mutating func dropCorrupt(_ key: ByteBuffer, vnode: Int, hash: UInt64, cas: UInt64) {
+        guard let index = slot(of: key, vnode: vnode, hash: hash), slots[index]!.cas == cas else { return }
         unlink(index)
     }
 
     mutating func store(
         _ key: ByteBuffer, write: StoreWrite, flags: UInt32, expiresAt: Int64, compareCAS: UInt64?,
-        vnode: Int, at time: AccessTime
+        vnode: Int, hash: UInt64, at time: AccessTime
     ) -> ShardResult<StoreOutcome> {
-        let existing = liveSlot(key, vnode: vnode, at: time)
+        let existing = liveSlot(key, vnode: vnode, hash: hash, at: time)
         if let compareCAS {
             guard let existing else { return .done(.notFound) }
             guard slots[existing]!.cas == compareCAS else { return .done(.exists) }
@@ -71,7 +71,7 @@ extension StoreShard {
             flags = slots[existing]!.flags
             expiresAt = slots[existing]!.expiresAt
         }
-        switch commit(form, flags: flags, expiresAt: expiresAt, replacing: existing, vnode: vnode, at: time) {
+        switch commit(form, flags: flags, expiresAt: expiresAt, replacing: existing, vnode: vnode, hash: hash, at: time) {
         case .done(let cas): return .done(.stored(cas: cas))
         case .needsMemory(let bytes): return .needsMemory(bytes: bytes)
         }
@@ -89,8 +89,8 @@ extension StoreShard {
         return StoredForm(key: key, value: combined, compressMinBytes: configuration.compressMinBytes)
     }
 
-    mutating func delete(_ key: ByteBuffer, compareCAS: UInt64?, invalidate: Bool, vnode: Int, at time: AccessTime) -> DeleteOutcome {
-        guard let index = liveSlot(key, vnode: vnode, at: time) else { return .notFound }
+    mutating func delete(_ key: ByteBuffer, compareCAS: UInt64?, invalidate: Bool, vnode: Int, hash: UInt64, at time: AccessTime) -> DeleteOutcome {
+        guard let index = liveSlot(key, vnode: vnode, hash: hash, at: time) else { return .notFound }
         if let compareCAS, slots[index]!.cas != compareCAS { return .exists }
         if invalidate {
             slots[index]!.isStale = true
@@ -103,13 +103,13 @@ extension StoreShard {
 
     mutating func arithmetic(
         _ key: ByteBuffer, delta: UInt64, increment: Bool, compareCAS: UInt64?,
-        autoCreate: (initial: UInt64, expiresAt: Int64)?, newExpiresAt: Int64?, vnode: Int, at time: AccessTime
+        autoCreate: (initial: UInt64, expiresAt: Int64)?, newExpiresAt: Int64?, vnode: Int, hash: UInt64, at time: AccessTime
     ) -> ShardResult<ArithmeticOutcome> {
-        guard let existing = liveSlot(key, vnode: vnode, at: time) else {
+        guard let existing = liveSlot(key, vnode: vnode, hash: hash, at: time) else {
             guard let autoCreate, compareCAS == nil else { return .done(.notFound) }
             return storeNumber(
                 autoCreate.initial, paddedTo: 0, key: key, flags: 0, expiresAt: autoCreate.expiresAt, replacing: nil,
-                vnode: vnode, at: time)
+                vnode: vnode, hash: hash, at: time)
         }
         if let compareCAS, slots[existing]!.cas != compareCAS { return .done(.exists) }
         guard let current = decodedValue(of: existing) else {
@@ -120,23 +120,23 @@ extension StoreShard {
         let result = increment ? number &+ delta : (number >= delta ? number - delta : 0)
         return storeNumber(
             result, paddedTo: current.readableBytes, key: key, flags: slots[existing]!.flags, expiresAt: newExpiresAt ?? slots[existing]!.expiresAt,
-            replacing: existing, vnode: vnode, at: time)
+            replacing: existing, vnode: vnode, hash: hash, at: time)
     }
 
     private mutating func storeNumber(
         _ number: UInt64, paddedTo paddedLength: Int, key: ByteBuffer, flags: UInt32, expiresAt: Int64,
-        replacing existing: Int?, vnode: Int, at time: AccessTime
+        replacing existing: Int?, vnode: Int, hash: UInt64, at time: AccessTime
     ) -> ShardResult<ArithmeticOutcome> {
         let text = DecimalNumber.text(number, paddedTo: paddedLength)
         let form = StoredForm(key: key, value: text, compressMinBytes: configuration.compressMinBytes)
-        switch commit(form, flags: flags, expiresAt: expiresAt, replacing: existing, vnode: vnode, at: time) {
+        switch commit(form, flags: flags, expiresAt: expiresAt, replacing: existing, vnode: vnode, hash: hash, at: time) {
         case .done(let cas): return .done(.value(number, cas: cas))
         case .needsMemory(let bytes): return .needsMemory(bytes: bytes)
         }
     }
 
-    mutating func touch(_ key: ByteBuffer, expiresAt: Int64, vnode: Int, at time: AccessTime) -> Bool {
-        guard let index = liveSlot(key, vnode: vnode, at: time) else { return false }
+    mutating func touch(_ key: ByteBuffer, expiresAt: Int64, vnode: Int, hash: UInt64, at time: AccessTime) -> Bool {
+        guard let index = liveSlot(key, vnode: vnode, hash: hash, at: time) else { return false }
         // memcached's touch keeps the CAS and counts as an access.
         slots[index]!.expiresAt = expiresAt
         slots[index]!.lastAccess = time.now
@@ -144,11 +144,11 @@ extension StoreShard {
         return true
     }
 
-    mutating func importItem(_ item: ExportedItem, form: StoredForm, vnode: Int, at time: AccessTime) -> ShardResult<StoreOutcome> {
-        let existing = vnodes[vnodeIndex(vnode)].slotByKey[item.key]
+    mutating func importItem(_ item: ExportedItem, form: StoredForm, vnode: Int, hash: UInt64, at time: AccessTime) -> ShardResult<StoreOutcome> {
+        let existing = slot(of: item.key, vnode: vnode, hash: hash)
         switch commit(
             form, flags: item.flags, expiresAt: item.expiresAt, cas: item.cas, isStale: item.isStale,
-            replacing: existing, vnode: vnode, at: time)
+            replacing: existing, vnode: vnode, hash: hash, at: time)
         {
         case .done(let cas): return .done(.stored(cas: cas))
         case .needsMemory(let bytes): return .needsMemory(bytes: bytes)

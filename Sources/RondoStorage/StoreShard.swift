@@ -8,6 +8,8 @@ struct StoreShard {
     let configuration: StoreConfiguration
     /// `vnode >> shardBits` is the vnode's index in `vnodes`.
     let shardBits: Int
+    /// `ItemStore.keyHashSeed`, to recompute an index hash from a stored key (audits).
+    let keyHashSeed: UInt64
 
     var vnodes: [VnodeItems]
     /// Slot storage; nil entries are listed in `freeSlots` for reuse.
@@ -22,7 +24,8 @@ struct StoreShard {
     /// Next slot the expiry sweep examines.
     var sweepCursor = 0
 
-    init(memory: MemoryBudget, casSequence: CASSequence, configuration: StoreConfiguration, shardBits: Int, vnodeCount: Int) {
+    init(memory: MemoryBudget, casSequence: CASSequence, configuration: StoreConfiguration, shardBits: Int, vnodeCount: Int, keyHashSeed: UInt64) {
+        self.keyHashSeed = keyHashSeed
         self.memory = memory
         self.casSequence = casSequence
         self.configuration = configuration
@@ -33,8 +36,8 @@ struct StoreShard {
     func vnodeIndex(_ vnode: Int) -> Int { vnode >> shardBits }
 
     /// The slot of a live item; an expired or flushed one is removed on the way (lazy expiry).
-    mutating func liveSlot(_ key: ByteBuffer, vnode: Int, at time: AccessTime) -> Int? {
-        guard let index = vnodes[vnodeIndex(vnode)].slotByKey[key] else { return nil }
+    mutating func liveSlot(_ key: ByteBuffer, vnode: Int, hash: UInt64, at time: AccessTime) -> Int? {
+        guard let index = slot(of: key, vnode: vnode, hash: hash) else { return nil }
         guard slots[index]!.isLive(now: time.now, flushEpoch: time.flushEpoch) else {
             reclaim(index)
             return nil
@@ -42,8 +45,14 @@ struct StoreShard {
         return index
     }
 
+    /// The slot holding `key` (live or not), found through its vnode's index by `hash`.
+    @inline(__always)
+    func slot(of key: ByteBuffer, vnode: Int, hash: UInt64) -> Int? {
+        vnodes[vnodeIndex(vnode)].index.slot(hash: hash) { slots[$0]!.form.hasKey(key) }
+    }
+
     /// Adds an item whose memory the caller has reserved.
-    mutating func link(_ form: StoredForm, flags: UInt32, expiresAt: Int64, cas: UInt64, isStale: Bool, vnode: Int, at time: AccessTime) {
+    mutating func link(_ form: StoredForm, flags: UInt32, expiresAt: Int64, cas: UInt64, isStale: Bool, vnode: Int, hash: UInt64, at time: AccessTime) {
         let index: Int
         if let free = freeSlots.popLast() {
             index = free
@@ -53,12 +62,12 @@ struct StoreShard {
         }
         let local = vnodeIndex(vnode)
         let position = vnodes[local].addMember(index)
-        let replaced = vnodes[local].slotByKey.updateValue(index, forKey: form.key)
-        assert(replaced == nil, "linked a key that is already present")
+        assert(slot(of: form.key, vnode: vnode, hash: hash) == nil, "linked a key that is already present")
+        vnodes[local].index.insert(hash: hash, slot: index)
         vnodes[local].bytes += form.accountedBytes
         slots[index] = ItemSlot(
             form: form, flags: flags, expiresAt: expiresAt, cas: cas, flushEpoch: time.flushEpoch,
-            lastAccess: time.now, bumpedAt: time.now, vnode: vnode, memberPosition: position, isStale: isStale)
+            lastAccess: time.now, bumpedAt: time.now, vnode: vnode, keyHash: hash, memberPosition: position, isStale: isStale)
         pushFront(index)
         itemCount += 1
         counters.totalItems += 1
@@ -72,8 +81,8 @@ struct StoreShard {
         slots[index] = nil
         freeSlots.append(index)
         let local = vnodeIndex(slot.vnode)
-        let removed = vnodes[local].slotByKey.removeValue(forKey: slot.form.key)
-        assert(removed == index, "vnode index out of step with slots")
+        let removed = vnodes[local].index.remove(hash: slot.keyHash, slot: index)
+        assert(removed, "vnode index out of step with slots")
         vnodes[local].bytes -= slot.accountedBytes
         vnodes[local].removeMember(at: slot.memberPosition)
         if vnodes[local].needsCompaction {
@@ -103,7 +112,7 @@ struct StoreShard {
     /// Stores `form` as the item's new state, replacing `existing`, within the memory limit.
     mutating func commit(
         _ form: StoredForm, flags: UInt32, expiresAt: Int64, cas fixedCAS: UInt64? = nil, isStale: Bool = false,
-        replacing existing: Int?, vnode: Int, at time: AccessTime
+        replacing existing: Int?, vnode: Int, hash: UInt64, at time: AccessTime
     ) -> ShardResult<UInt64> {
         if expiresAt != 0, expiresAt <= time.now {
             // Already expired: memcached answers STORED and the item is gone at once; keeping it
@@ -120,7 +129,7 @@ struct StoreShard {
             unlink(existing, releasingMemory: false)
         }
         let cas = fixedCAS ?? casSequence.next()
-        link(form, flags: flags, expiresAt: expiresAt, cas: cas, isStale: isStale, vnode: vnode, at: time)
+        link(form, flags: flags, expiresAt: expiresAt, cas: cas, isStale: isStale, vnode: vnode, hash: hash, at: time)
         return .done(cas)
     }
 

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import RondoCompression
 
@@ -33,6 +40,17 @@ struct StoredForm {
     /// The key as a slice of the storage (a retain, no copy): the dictionary key of the item.
     var key: ByteBuffer {
         storage.getSlice(at: storage.readerIndex, length: keyLength)!
+    }
+
+    /// Whether the stored key is `key`'s readable bytes; compares in place, without a slice.
+    @inline(__always)
+    func hasKey(_ key: ByteBuffer) -> Bool {
+        guard key.readableBytes == keyLength else { return false }
+        return storage.withUnsafeReadableBytes { stored in
+            key.withUnsafeReadableBytes { wanted in
+                keyLength == 0 || memcmp(stored.baseAddress!, wanted.baseAddress!, keyLength) == 0
+            }
+        }
     }
 
     /// The value in stored form (compressed when `isCompressed`).

@@ -9,11 +9,11 @@ import NIOCore
 /// generation back to the start: an export may repeat items but never misses one that stayed
 /// in the vnode for the whole export.
 struct VnodeItems {
-    var slotByKey: [ByteBuffer: Int] = [:]
+    var index = KeyIndex()
     var members: [Int] = []
     var tombstones = 0
     var generation: UInt64 = 0
-    /// Accounted bytes (key + value + per-item overhead) of the items in `slotByKey`, kept by
+    /// Accounted bytes (key + value + per-item overhead) of the items in `index`, kept by
     /// `link`/`unlink` so that reporting a vnode's size (heartbeats, upgrade plans) costs O(1).
     var bytes = 0
 
@@ -21,7 +21,7 @@ struct VnodeItems {
     /// Below this many tombstones compaction is not worth a generation change.
     static let compactionMinimumTombstones = 32
 
-    var count: Int { slotByKey.count }
+    var count: Int { index.count }
 
     /// Appends a member; returns its position.
     mutating func addMember(_ slot: Int) -> Int {

@@ -66,9 +66,9 @@ final class CompressionTests: XCTestCase {
 
     /// Changes an item's stored bytes in place, as memory corruption would.
     private func changeStoredForm(of key: String, in store: ItemStore, _ change: (inout StoredForm) -> Void) {
-        let vnode = store.vnode(of: bytes(key))
+        let (vnode, hash) = store.locate(bytes(key))
         store.withShard(ofVnode: vnode) { shard in
-            let index = shard.vnodes[shard.vnodeIndex(vnode)].slotByKey[bytes(key)]!
+            let index = shard.slot(of: bytes(key), vnode: vnode, hash: hash)!
             change(&shard.slots[index]!.form)
         }
     }

@@ -100,7 +100,8 @@ final class FlushRaceTests: XCTestCase {
         let staleTime = store.accessTime()
         store.flushAll(at: nil)
         _ = store.store(bytes("k"), value: bytes("v"), flags: 0, expiresAt: 0, mode: .set)
-        let found = store.withShard(ofVnode: 0) { $0.liveSlot(bytes("k"), vnode: 0, at: staleTime) != nil }
+        let hash = store.locate(bytes("k")).hash
+        let found = store.withShard(ofVnode: 0) { $0.liveSlot(bytes("k"), vnode: 0, hash: hash, at: staleTime) != nil }
         XCTAssertTrue(found)
         XCTAssertEqual(staleTime.now, clock.nowSeconds())
         XCTAssertNotNil(store.get(bytes("k")))
