@@ -22,9 +22,15 @@ public struct ForwardRetry: Sendable {
     }
 
     /// The owner answered `notOwner`; `ownerEpoch` is its table's epoch, `localEpoch` ours.
-    public mutating func notOwner(ownerEpoch: UInt64, localEpoch: UInt64, now: ClusterInstant) -> ForwardRetryAction {
+    /// `localRouteDiffers`: our table now sends the request elsewhere than where it went — it was
+    /// routed with an older copy of the table (a client loop's snapshot), so it goes again at
+    /// once; waiting for a table newer than one we already have could only end in a timeout.
+    public mutating func notOwner(
+        ownerEpoch: UInt64, localEpoch: UInt64, localRouteDiffers: Bool = false, now: ClusterInstant
+    ) -> ForwardRetryAction {
         guard case .inFlight = state else { return .wait }
         guard attempts < limits.attemptsMax else { return fail(.notOwnerRetriesExhausted(attempts: attempts)) }
+        if localRouteDiffers && ownerEpoch <= localEpoch { return resend() }
         if ownerEpoch < localEpoch {
             // The owner has not seen our table yet; it will, so resend after a pause.
             state = .backingOff(until: now.adding(milliseconds: limits.backoffMilliseconds))

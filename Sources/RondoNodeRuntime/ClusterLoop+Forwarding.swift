@@ -53,7 +53,14 @@ extension ClusterLoop {
             return
         }
         let now = self.now()
-        let action = forward.retry.notOwner(ownerEpoch: ownerEpoch, localEpoch: node.epoch ?? 0, now: now)
+        let localEpoch = node.epoch ?? 0
+        // Only when our table is at least the owner's can it know better than where the request
+        // went; then compare (decoding the request again: notOwner answers are rare).
+        let localRouteDiffers = ownerEpoch <= localEpoch && currentRoute(of: forward.request).map { route in
+            guard case .remote(let destination) = route.route, let member = RoutingSnapshot.member(of: destination) else { return true }
+            return node.directory[member]?.nodeID != peer
+        } ?? false
+        let action = forward.retry.notOwner(ownerEpoch: ownerEpoch, localEpoch: localEpoch, localRouteDiffers: localRouteDiffers, now: now)
         forward.deadline = nil
         forwards[answer.requestID] = forward
         retryingForwards.insert(answer.requestID)
@@ -78,23 +85,28 @@ extension ClusterLoop {
         }
     }
 
-    /// Routes a request that met `notOwner` again with the current table.
-    private func resend(_ forward: PendingForward, id: UInt64) {
-        var buffer = forward.request
+    /// Where the current table sends an encoded request: nil when it cannot be forwarded (not
+    /// decodable, keyless, or its keys now belong to several nodes).
+    private func currentRoute(of encoded: ByteBuffer) -> (request: MemcachedRequest, isWrite: Bool, route: GatewayRoute)? {
+        var buffer = encoded
         var decoder = MemcachedRequestDecoder(limits: requestLimits)
-        guard let request = try? decoder.decode(buffer: &buffer) else {
-            return forward.promise.fail(GatewayFailure(reason: "request cannot be forwarded"))
-        }
+        guard let request = try? decoder.decode(buffer: &buffer) else { return nil }
         let isWrite: Bool
         let keys: [ByteBuffer]
         switch ClusterRequestKind(request) {
         case .write(let written): (isWrite, keys) = (true, written)
         case .read(let read): (isWrite, keys) = (false, read)
-        case .flushLocally, .keyless: return forward.promise.fail(GatewayFailure(reason: "request cannot be forwarded"))
+        case .flushLocally, .keyless: return nil
         }
         let routes = Set(keys.map { snapshot.route(key: $0, isWrite: isWrite) })
-        guard routes.count == 1, let route = routes.first else {
-            return forward.promise.fail(GatewayFailure(reason: "the request's keys moved to several nodes; retry"))
+        guard routes.count == 1, let route = routes.first else { return nil }
+        return (request, isWrite, route)
+    }
+
+    /// Routes a request that met `notOwner` again with the current table.
+    private func resend(_ forward: PendingForward, id: UInt64) {
+        guard let (request, isWrite, route) = currentRoute(of: forward.request) else {
+            return forward.promise.fail(GatewayFailure(reason: "request cannot be forwarded here: not decodable, keyless, or its keys moved to several nodes; retry"))
         }
         switch route {
         case .local where isWrite:

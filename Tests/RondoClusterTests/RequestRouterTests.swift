@@ -88,4 +88,22 @@ final class RequestRouterTests: XCTestCase {
         XCTAssertEqual(retry.tick(now: instant(499)), .wait)
         XCTAssertEqual(retry.tick(now: instant(500)), .fail(.tableWaitTimedOut(neededEpoch: 5)))
     }
+
+    /// Routed with a client loop's older snapshot: the owner (at our epoch) says notOwner, and our
+    /// own table already sends the request elsewhere — it goes again at once instead of waiting
+    /// for a table newer than ours (the rolling-upgrade demo's 1 s stalls).
+    func testNotOwnerResendsAtOnceWhenOurTableAlreadyRoutesElsewhere() {
+        var retry = ForwardRetry(limits: ForwardRetryLimits(attemptsMax: 3, tableWaitMilliseconds: 2_000))
+        XCTAssertEqual(retry.notOwner(ownerEpoch: 6, localEpoch: 6, localRouteDiffers: true, now: instant(0)), .resend)
+        XCTAssertEqual(retry.attempts, 2)
+        // Our table older than the owner's: we do not know better, wait for the newer one.
+        XCTAssertEqual(retry.notOwner(ownerEpoch: 7, localEpoch: 6, localRouteDiffers: true, now: instant(5)), .awaitTable(atLeast: 7))
+        // Same epoch and the same route: a genuine disagreement, wait for the next table as before.
+        var same = ForwardRetry(limits: ForwardRetryLimits(attemptsMax: 3, tableWaitMilliseconds: 2_000))
+        XCTAssertEqual(same.notOwner(ownerEpoch: 6, localEpoch: 6, localRouteDiffers: false, now: instant(0)), .awaitTable(atLeast: 7))
+        // Still bounded by attemptsMax.
+        var bounded = ForwardRetry(limits: ForwardRetryLimits(attemptsMax: 1))
+        XCTAssertEqual(
+            bounded.notOwner(ownerEpoch: 6, localEpoch: 6, localRouteDiffers: true, now: instant(0)), .fail(.notOwnerRetriesExhausted(attempts: 1)))
+    }
 }
