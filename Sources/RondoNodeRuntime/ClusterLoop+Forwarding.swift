@@ -64,7 +64,12 @@ extension ClusterLoop {
         forward.deadline = nil
         forwards[answer.requestID] = forward
         retryingForwards.insert(answer.requestID)
-        logger.debug("forwarded request met notOwner", metadata: ["peer": "\(peer)", "owner_epoch": "\(ownerEpoch)"])
+        logger.debug(
+            "forwarded request met notOwner",
+            metadata: [
+                "peer": "\(peer)", "owner_epoch": "\(ownerEpoch)", "local_epoch": "\(localEpoch)",
+                "local_route_differs": "\(localRouteDiffers)", "action": "\(action)",
+            ])
         perform(action, forForward: answer.requestID)
     }
 
@@ -119,6 +124,7 @@ extension ClusterLoop {
             guard let member = RoutingSnapshot.member(of: destination), let peer = node.directory[member]?.nodeID else {
                 return forward.promise.fail(GatewayFailure(reason: "no address for member \(destination)"))
             }
+            logger.debug("forwarded request sent again", metadata: ["peer": "\(peer)", "previous_peer": "\(forward.peer)", "epoch": "\(node.epoch ?? 0)"])
             forwards[id] = forward
             send(id, to: peer)
         case .unavailable(let reason):
