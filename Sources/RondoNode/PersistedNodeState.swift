@@ -69,11 +69,8 @@ public struct PersistedNodeState: Sendable, Equatable {
 
     /// Throws unless this directory belongs to `nodeID` (when given) of `clusterName`.
     public func check(nodeID expected: NodeID?, clusterName expectedCluster: String) throws(PersistedNodeStateError) {
-        if let expected, expected != nodeID || expectedCluster != clusterName {
-            throw .belongsToAnotherNode(node: nodeID, cluster: clusterName, expectedNode: expected, expectedCluster: expectedCluster)
-        }
-        if expectedCluster != clusterName {
-            throw .belongsToAnotherNode(node: nodeID, cluster: clusterName, expectedNode: nodeID, expectedCluster: expectedCluster)
+        guard expected ?? nodeID == nodeID, expectedCluster == clusterName else {
+            throw .belongsToAnotherNode(node: nodeID, cluster: clusterName, expectedNode: expected ?? nodeID, expectedCluster: expectedCluster)
         }
     }
 }

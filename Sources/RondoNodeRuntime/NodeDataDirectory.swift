@@ -27,10 +27,9 @@ public final class NodeDataDirectory: Sendable {
     private let writer: NIOLockedValueBox<Writer>
     private let threadPool: NIOThreadPool
 
-    /// The newest epoch to write, and whether a write is under way (at most one; the newest wins).
+    /// The newest state to write, and whether a write is under way (at most one; the newest wins).
     private struct Writer {
         var state: PersistedNodeState
-        var written: UInt64?
         var isWriting = false
     }
 
@@ -56,7 +55,7 @@ public final class NodeDataDirectory: Sendable {
         self.previousRun = previous
         self.nodeID = resolved
         self.threadPool = threadPool
-        self.writer = NIOLockedValueBox(Writer(state: state, written: previous?.tableEpoch))
+        self.writer = NIOLockedValueBox(Writer(state: state))
     }
 
     private static func load(
@@ -93,9 +92,6 @@ public final class NodeDataDirectory: Sendable {
         if start { writeNewest(logger: logger) }
     }
 
-    /// The newest epoch written to disk so far (for tests and logs).
-    public var writtenTableEpoch: UInt64? { writer.withLockedValue { $0.written } }
-
     private func writeNewest(logger: Logger) {
         threadPool.submit { [self] _ in
             // Until nothing newer came in while writing.
@@ -107,7 +103,6 @@ public final class NodeDataDirectory: Sendable {
                     logger.error("could not record the table epoch in the data directory", metadata: ["path": "\(file.path)", "error": "\(error)"])
                 }
                 let again = writer.withLockedValue { writer -> Bool in
-                    writer.written = state.tableEpoch
                     guard writer.state != state else {
                         writer.isWriting = false
                         return false
