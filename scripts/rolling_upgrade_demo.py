@@ -71,7 +71,8 @@ def parse_args():
     p.add_argument("--timeout-ms", type=int, default=1000, help="per-attempt timeout of the verifying bench")
     p.add_argument("--replicas", type=int, default=2)
     p.add_argument("--vnodes", type=int, default=64)
-    p.add_argument("--transfer-mbps", type=int, default=64, help="cluster-wide transfer budget, MiB/s")
+    p.add_argument("--transfer-mbps", type=int, default=8,
+                   help="cluster-wide transfer budget, MiB/s (default 8: gentle on a 2-core box; 64 is the coordinator's default)")
     p.add_argument("--timeline-json", default=os.path.join(ROOT, "docs", "rolling-upgrade-timeline.json"))
     p.add_argument("--svg", default=os.path.join(ROOT, "docs", "rolling-upgrade.svg"))
     p.add_argument("--summary", default=os.path.join(ROOT, "out", "rolling-upgrade-summary.json"))
@@ -106,6 +107,7 @@ class Demo:
         self.bench_logs = []
         self.stop_file = os.path.join(workdir, "bench.stop")
         self.bench_json = os.path.join(workdir, "bench.json")
+        self.bench_trace = os.path.join(workdir, "bench-trace.csv")
         self.cluster = None
         self.status_samples = []  # (unix time, status)
 
@@ -159,7 +161,7 @@ class Demo:
             a.new_bin, "bench", "--verify", "--servers", self.servers(), "--connections", str(a.connections),
             "--keys", str(a.keys), "--key-prefix", "v:", "--value-size", str(a.value_size), "--get-ratio", str(a.get_ratio),
             "--prefill", "--duration", str(UPGRADE_TIMEOUT_S + a.steady + a.after + 600), "--stop-file", self.stop_file,
-            "--timeout-ms", str(a.timeout_ms), "--json", self.bench_json, *mode,
+            "--timeout-ms", str(a.timeout_ms), "--json", self.bench_json, "--trace", self.bench_trace, *mode,
         ]
         self.bench_out = os.path.join(self.workdir, "bench.out")
         self.bench_err = os.path.join(self.workdir, "bench.err")
@@ -323,19 +325,50 @@ def timeline_points(report):
     return points
 
 
-def weighted_p99(points):
-    total = sum(p["operations"] for p in points)
-    if total == 0:
-        return 0.0
-    return sum(p["p99_us"] * p["operations"] for p in points) / total
-
-
 def windows(points, first, last):
     """Every WINDOW_S-second window (sliding by one second) of the entries ending in [first, last]."""
     inside = [p for p in points if first < p["time"] <= last + 0.5]
     if len(inside) <= WINDOW_S:
         return [inside] if inside else []
     return [inside[i:i + WINDOW_S] for i in range(len(inside) - WINDOW_S + 1)]
+
+
+def read_trace(path):
+    """(intended send unix time, latency µs) of every measured operation, from `rondo bench --trace`."""
+    ops = []
+    with open(path) as f:
+        next(f)  # header
+        for line in f:
+            fields = line.split(",", 2)
+            ops.append((float(fields[0]), int(fields[1])))
+    ops.sort()
+    return ops
+
+
+def percentile(latencies, q):
+    """The q-quantile (nearest rank) of a list of latencies; 0 for none."""
+    if not latencies:
+        return 0
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, max(0, int(q * len(ordered) + 0.999999) - 1))]
+
+
+def latencies_between(ops, first, last):
+    """Latencies of the operations meant to be sent in (first, last]."""
+    return [latency for sent, latency in ops if first < sent <= last]
+
+
+def window_p99s(ops, first, last):
+    """(start, p99 µs) of every WINDOW_S-second window sliding by one second over (first, last]: the
+    p99 of all the operations meant to be sent in the window, not a mean of per-second p99s."""
+    result = []
+    start = first
+    while True:
+        end = min(start + WINDOW_S, last)
+        result.append((start, percentile(latencies_between(ops, start, end), 0.99)))
+        if end >= last:
+            return result
+        start += 1.0
 
 
 def analyse(args, demo, report, phases, machine, versions_after, started):
@@ -346,12 +379,16 @@ def analyse(args, demo, report, phases, machine, versions_after, started):
     # caches warming up).
     steady = [p for p in points if demo.load_start + 2 < p["time"] <= upgrade_begin]
     steady_ops = sum(p["ops"] for p in steady) / len(steady) if steady else 0.0
-    steady_p99 = weighted_p99(steady)
-    ratios, p99s = [], []
+    ratios = []
     for window in windows(points, upgrade_begin, upgrade_end):
         ops = sum(p["ops"] for p in window) / len(window)
         ratios.append((ops / steady_ops if steady_ops else 0.0, window[0]["time"] - demo.load_start))
-        p99s.append((weighted_p99(window) / steady_p99 if steady_p99 else 0.0, window[0]["time"] - demo.load_start))
+    # Latency from the bench's trace of every operation: exact percentiles over any span.
+    ops = read_trace(demo.bench_trace)
+    steady_p99 = percentile(latencies_between(ops, demo.load_start + 2, upgrade_begin), 0.99)
+    p99s = [(p99 / steady_p99 if steady_p99 else 0.0, start - demo.load_start)
+            for start, p99 in window_p99s(ops, upgrade_begin, upgrade_end)]
+    upgrade_p99 = percentile(latencies_between(ops, upgrade_begin, upgrade_end), 0.99)
     during = [p for p in points if upgrade_begin < p["time"] <= upgrade_end + 0.5]
     after = [p for p in points if p["time"] > upgrade_end + 0.5]
     summary = report["summary"]
@@ -376,15 +413,17 @@ def analyse(args, demo, report, phases, machine, versions_after, started):
         "min_window_starts_at_second": round(min_ratio[1], 1) if min_ratio[1] is not None else None,
         "p99_ratio": round(max_p99[0], 4),
         "p99_ratio_window_starts_at_second": round(max_p99[1], 1) if max_p99[1] is not None else None,
-        "p99_definition": ("per-second p99 of operation latency (intended send to final reply, retry included), "
-                           "averaged over the window weighted by operations; p99_ratio = worst 10 s window of the "
-                           "upgrade / the steady state before it"),
+        "p99_definition": ("p99 of operation latency (intended send to final reply, retry included) over every "
+                           "operation meant to be sent in a 10 s window (sliding by 1 s) of the upgrade, from the "
+                           "bench's --trace; p99_ratio = the worst window / the p99 of the steady state before it"),
         "steady_ops_per_second": round(steady_ops, 1),
-        "steady_p99_us": round(steady_p99, 1),
+        "steady_p99_us": steady_p99,
+        "upgrade_p99_us": upgrade_p99,
+        "upgrade_p99_ratio": round(upgrade_p99 / steady_p99, 4) if steady_p99 else None,
         "upgrade_ops_per_second": round(sum(p["ops"] for p in during) / len(during), 1) if during else None,
         "upgrade_max_second_p99_us": max((p["p99_us"] for p in during), default=None),
         "after_ops_per_second": round(sum(p["ops"] for p in after) / len(after), 1) if after else None,
-        "after_p99_us": round(weighted_p99(after), 1) if after else None,
+        "after_p99_us": percentile(latencies_between(ops, upgrade_end + 0.5, float("inf")), 0.99) if after else None,
         "total_seconds": round(upgrade_end - upgrade_begin, 1),
         "total_seconds_definition": "coordinator stopped (upgrade begins) to finalize done",
         "coordinator_restart_seconds": round(ev["coordinator-ready"] - ev["coordinator-stop"], 2),
@@ -519,7 +558,7 @@ def print_report(summary, timeline):
         print(f"{n['node']:4}  {fmt(n['release_seconds']):>9}  {fmt(n['restart_seconds']):>9}  {fmt(n['return_seconds']):>8}  {fmt(n['total_seconds']):>7}")
     print()
     for key in ("lost_writes", "client_errors", "stale_reads", "corrupt_values", "keys_checked", "retries", "resets",
-                "timeouts", "steady_ops_per_second", "steady_p99_us", "min_window_throughput_ratio", "p99_ratio",
+                "timeouts", "steady_ops_per_second", "steady_p99_us", "upgrade_p99_us", "min_window_throughput_ratio", "p99_ratio",
                 "coordinator_restart_seconds", "node_upgrade_seconds", "total_seconds"):
         print(f"{key:30} {summary[key]}")
     print(f"{'load':30} {summary['load']['mode']}")

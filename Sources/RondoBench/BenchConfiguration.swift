@@ -29,6 +29,9 @@ public struct BenchConfiguration: Equatable, Sendable {
     /// When this file appears the measured run ends early (checked once a second); `durationSeconds`
     /// stays the upper bound. Lets a script end the load when its scenario is over.
     public var stopFilePath: String?
+    /// A verifying run keeps every measured operation's latency, up to this many (0: none); see
+    /// `OperationTrace`.
+    public var traceOperationsMax: Int
 
     public init(
         servers: [ServerAddress],
@@ -48,8 +51,10 @@ public struct BenchConfiguration: Equatable, Sendable {
         eventLoopThreads: Int = 2,
         routingAware: Bool = false,
         verify: Bool = false,
-        stopFilePath: String? = nil
+        stopFilePath: String? = nil,
+        traceOperationsMax: Int = 0
     ) {
+        self.traceOperationsMax = traceOperationsMax
         self.servers = servers
         self.connections = connections
         self.pipelineDepth = pipelineDepth
@@ -87,6 +92,8 @@ extension BenchConfiguration {
         public static let opsPerSecondMax = 100_000_000.0
         public static let requestTimeoutMillisecondsMax = 600_000
         public static let eventLoopThreadsMax = 256
+        /// 24 bytes each: 2 million is ~48 MB, 15 minutes at 2 000 ops/s.
+        public static let traceOperationsMax = 2_000_000
         public static let zipfExponentRange = 0.01...10.0
     }
 
@@ -110,8 +117,11 @@ extension BenchConfiguration {
             try check("--zipf-s", exponent, Limits.zipfExponentRange)
         }
         try validateKeyPrefix()
+        try check("--trace", traceOperationsMax, 0...Limits.traceOperationsMax)
         if verify {
             try validateVerify()
+        } else if traceOperationsMax > 0 {
+            throw .outOfRange(flag: "--trace", value: "without --verify", allowed: "only with --verify")
         }
     }
 

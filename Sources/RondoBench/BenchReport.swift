@@ -52,11 +52,19 @@ public struct BenchReport: Sendable, Codable {
     public var measuredStartUnixSeconds: Double?
     /// The final read-back of a verifying run; nil otherwise.
     public var readBack: ReadBackTally?
+    /// Every measured operation of a verifying run with `--trace`; not encoded (see `CodingKeys`).
+    public var operationTrace: OperationTraceLog?
+
+    /// The trace is too large for the JSON report; the CLI writes it to its own file.
+    enum CodingKeys: String, CodingKey {
+        case setup, prefillProblems, summary, timeline, measuredStartUnixSeconds, readBack
+    }
 
     public init(
         setup: Setup, prefillProblems: ErrorCounts?, summary: BenchSummary, timeline: [TimelineEntry],
-        measuredStartUnixSeconds: Double? = nil, readBack: ReadBackTally? = nil
+        measuredStartUnixSeconds: Double? = nil, readBack: ReadBackTally? = nil, operationTrace: OperationTraceLog? = nil
     ) {
+        self.operationTrace = operationTrace
         self.measuredStartUnixSeconds = measuredStartUnixSeconds
         self.readBack = readBack
         self.setup = setup

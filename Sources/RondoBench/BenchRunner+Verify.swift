@@ -15,7 +15,7 @@ extension BenchRunner {
     /// A verifying run: connect every worker to its server (or fail), prefill the workers' keys if
     /// asked, measure, let the operations in flight finish, then read back every written key.
     func runVerifying(on group: MultiThreadedEventLoopGroup) async throws -> BenchReport {
-        let recorders = try await makeRecorders(group)
+        let recorders = try await makeRecorders(group, traceOperationsMax: configuration.traceOperationsMax)
         let workers = try await makeWorkers(recorders)
         do {
             try await awaitAll(workers.map { handle in handle.onLoop { $0.connectPrimary() } })
@@ -45,6 +45,8 @@ extension BenchRunner {
                 tail.add(try await recorder.takeInterval())
             }
             try await awaitAll(workers.map { handle in handle.onLoop { $0.readBackWrittenKeys() } })
+            let trace = configuration.traceOperationsMax > 0
+                ? try await collectTraces(recorders, measuredFrom: start + Self.timeAmount(seconds: configuration.warmupSeconds)) : nil
             var readBack = ReadBackTally()
             for handle in workers {
                 readBack.add(try await handle.eventLoop.submit { handle.worker.value.readBack }.get())
@@ -58,7 +60,8 @@ extension BenchRunner {
                 summary: BenchSummary(total, durationSeconds: timeline.elapsedSeconds),
                 timeline: timeline.entries,
                 measuredStartUnixSeconds: measuredStartUnixSeconds,
-                readBack: readBack
+                readBack: readBack,
+                operationTrace: trace
             )
         } catch {
             try? await closeWorkers(workers)
@@ -107,6 +110,21 @@ extension BenchRunner {
             } ?? .closedLoop
             return handle.onLoop { $0.load(workload, schedule: schedule) }
         }
+    }
+
+    /// The operations every loop traced, without the warm-up's (the timeline leaves them out too).
+    private func collectTraces(_ recorders: [LoopRecorderHandle], measuredFrom: NIODeadline) async throws -> OperationTraceLog {
+        var operations: [OperationTrace] = []
+        var dropped = 0
+        for handle in recorders {
+            let taken = try await handle.eventLoop.submit { handle.recorder.value.takeTraces() }.get()
+            operations += taken.traces.filter { $0.intendedSendUptimeNanoseconds >= measuredFrom.uptimeNanoseconds }
+            dropped += taken.dropped
+        }
+        // One reading of both clocks maps uptime onto wall time for the CSV.
+        let unixNow = Date().timeIntervalSince1970
+        let uptimeNow = Double(NIODeadline.now().uptimeNanoseconds) / 1e9
+        return OperationTraceLog(operations: operations, dropped: dropped, unixSecondsAtUptimeZero: unixNow - uptimeNow)
     }
 
     private func awaitAll(_ futures: [EventLoopFuture<Void>]) async throws {

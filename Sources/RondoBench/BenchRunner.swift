@@ -86,10 +86,13 @@ public struct BenchRunner: Sendable {
         }
     }
 
-    func makeRecorders(_ group: MultiThreadedEventLoopGroup) async throws -> [LoopRecorderHandle] {
+    /// One recorder per loop; a traced run splits the trace bound evenly between them.
+    func makeRecorders(_ group: MultiThreadedEventLoopGroup, traceOperationsMax: Int = 0) async throws -> [LoopRecorderHandle] {
         var handles: [LoopRecorderHandle] = []
-        for eventLoop in group.makeIterator() {
-            let recorder = try await eventLoop.submit { NIOLoopBound(LoopRecorder(), eventLoop: eventLoop) }.get()
+        let loops = Array(group.makeIterator())
+        let traceCapacity = traceOperationsMax / max(1, loops.count)
+        for eventLoop in loops {
+            let recorder = try await eventLoop.submit { NIOLoopBound(LoopRecorder(traceCapacity: traceCapacity), eventLoop: eventLoop) }.get()
             handles.append(LoopRecorderHandle(eventLoop: eventLoop, recorder: recorder))
         }
         return handles

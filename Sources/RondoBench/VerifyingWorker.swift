@@ -269,6 +269,7 @@ final class VerifyingWorker {
                 readBack.keysUnverified += 1
             } else {
                 recorder.recordVerification { $0.clientErrors += 1 }
+                trace(attempt, .failed)
             }
             pending = nil
             advance()
@@ -290,9 +291,24 @@ final class VerifyingWorker {
         if case .readBack = phase {} else {
             let latency = NIODeadline.now() - attempt.intendedSendTime
             recorder.record(attempt.operation.kind, outcome, latencyMicroseconds: UInt64(max(0, latency.nanoseconds / 1_000)))
+            trace(attempt, .succeeded)
         }
         pending = nil
         advance()
+    }
+
+    /// Keeps an operation of the load for `--trace`: not the prefill's or the read-back's, nor
+    /// those still in flight at the stop (finished while draining). Those finished between the
+    /// timeline's last interval and the stop are traced though not in the timeline, so the trace
+    /// can hold a few operations more than the summary.
+    private func trace(_ attempt: Pending, _ outcome: OperationTrace.Outcome) {
+        guard recorder.isTracing, case .load = phase else { return }
+        let latency = NIODeadline.now() - attempt.intendedSendTime
+        recorder.recordTrace(OperationTrace(
+            intendedSendUptimeNanoseconds: attempt.intendedSendTime.uptimeNanoseconds,
+            latencyMicroseconds: UInt32(clamping: max(0, latency.nanoseconds / 1_000)),
+            kind: attempt.operation.kind, outcome: outcome, attempts: UInt8(clamping: attempt.attempts.attempt),
+            serverIndex: UInt16(clamping: attempt.attempts.serverIndex), workerIndex: UInt32(clamping: index)))
     }
 
     private func judge(_ verdict: VerifyLedger.ReadVerdict, keyIndex: Int, data: ByteBuffer?) {

@@ -87,6 +87,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Verify every read and read back every written key at the end (see below); implies --pipeline 1.")
     var verify: Bool = false
 
+    @Option(help: "With --verify: write every measured operation (intended send time, latency, op, outcome, attempts, server, worker) as CSV to this file.")
+    var trace: String?
+
     @Option(name: .customLong("stop-file"), help: "End the measured run early once this file exists (checked every second).")
     var stopFile: String?
 
@@ -115,7 +118,8 @@ struct BenchCommand: AsyncParsableCommand {
                 eventLoopThreads: threads ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, connections)),
                 routingAware: routingAware,
                 verify: verify,
-                stopFilePath: stopFile
+                stopFilePath: stopFile,
+                traceOperationsMax: trace == nil ? 0 : BenchConfiguration.Limits.traceOperationsMax
             )
         }
     }
@@ -152,6 +156,10 @@ struct BenchCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: json))
             print("  json       \(json)")
+        }
+        if let trace, let log = report.operationTrace {
+            try Data(log.csv.utf8).write(to: URL(fileURLWithPath: trace))
+            print("  trace      \(trace) (\(log.operations.count) operations\(log.dropped > 0 ? ", \(log.dropped) over the bound not traced" : ""))")
         }
         if report.setup.verify, Self.verificationFailed(report) {
             Self.printError("rondo bench: verification failed (client errors, stale reads, corrupt values or lost writes above)")

@@ -36,6 +36,11 @@ import Testing
             ("--threads", { $0.eventLoopThreads = 0 }),
             ("--rate", { $0.targetOpsPerSecond = 0 }),
             ("--zipf-s", { $0.keyDistribution = .zipf(exponent: 0) }),
+            ("--trace", { $0.traceOperationsMax = 1 }),  // without --verify
+            ("--trace", {
+                $0.verify = true
+                $0.traceOperationsMax = BenchConfiguration.Limits.traceOperationsMax + 1
+            }),
         ]
         for (flag, change) in cases {
             guard case .outOfRange(let reported, _, _) = rejection(change) else {

@@ -171,3 +171,35 @@ import Testing
         }
     }
 }
+
+/// `--trace`: the CSV form, the recorder's bound, the log's order.
+@Suite struct OperationTraceTests {
+    private func trace(at seconds: UInt64, latency: UInt32 = 250) -> OperationTrace {
+        OperationTrace(
+            intendedSendUptimeNanoseconds: seconds * 1_000_000_000 + 1_500, latencyMicroseconds: latency, kind: .set,
+            outcome: .failed, attempts: 2, serverIndex: 3, workerIndex: 7)
+    }
+
+    @Test func ACSVLineNamesEveryFieldWithMicrosecondTime() {
+        #expect(
+            trace(at: 10).csvLine(unixSecondsAtUptimeZero: 1_700_000_000) == "1700000010.000002,250,set,client_error,2,3,7")
+    }
+
+    @Test func TheRecorderKeepsAtMostItsCapacityAndCountsTheRest() {
+        let recorder = LoopRecorder(traceCapacity: 2)
+        #expect(recorder.isTracing)
+        for second in 1...5 { recorder.recordTrace(trace(at: UInt64(second))) }
+        let taken = recorder.takeTraces()
+        #expect(taken.traces.map(\.intendedSendUptimeNanoseconds) == [1_000_001_500, 2_000_001_500])
+        #expect(taken.dropped == 3)
+        #expect(recorder.takeTraces().traces.isEmpty, "taken away")
+        #expect(!LoopRecorder().isTracing, "no capacity, no tracing")
+    }
+
+    @Test func TheLogIsInSendOrderWithAHeader() {
+        let log = OperationTraceLog(operations: [trace(at: 2), trace(at: 1)], dropped: 0, unixSecondsAtUptimeZero: 0)
+        #expect(log.csv.split(separator: "\n").map(String.init) == [
+            OperationTrace.csvHeader, "1.000002,250,set,client_error,2,3,7", "2.000002,250,set,client_error,2,3,7",
+        ])
+    }
+}

@@ -21,9 +21,9 @@ def bench_argv(server, json_path, *extra):
 
 
 def test_verifying_bench_passes_a_healthy_run(rondo, tmp_path):
-    json_path = tmp_path / "bench.json"
+    json_path, trace_path = tmp_path / "bench.json", tmp_path / "trace.csv"
     result = subprocess.run(
-        bench_argv(rondo, json_path, "--duration", "2", "--rate", "400"),
+        bench_argv(rondo, json_path, "--duration", "2", "--rate", "400", "--trace", str(trace_path)),
         capture_output=True, text=True, timeout=BENCH_TIMEOUT_S)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(json_path.read_text())
@@ -35,6 +35,20 @@ def test_verifying_bench_passes_a_healthy_run(rondo, tmp_path):
     assert report["summary"]["sets"] > 0 and report["summary"]["gets"] > 0
     assert report["measuredStartUnixSeconds"] <= time.time()
     assert "lost writes 0" in result.stdout and "stale reads 0" in result.stdout
+    # --trace: one line per operation of the load (those finished between the timeline's last
+    # second and the stop too, so a few more than the summary), in send order, inside the
+    # measured run, each answered by the only server.
+    lines = trace_path.read_text().splitlines()
+    assert lines[0] == "unix_seconds,latency_us,op,outcome,attempts,server,worker"
+    rows = [line.split(",") for line in lines[1:]]
+    assert report["summary"]["operations"] <= len(rows) <= report["summary"]["operations"] + 20, \
+        (len(rows), report["summary"]["operations"])
+    sent = [float(r[0]) for r in rows]
+    assert sent == sorted(sent)
+    assert report["measuredStartUnixSeconds"] - 1 <= sent[0] and sent[-1] <= time.time()
+    assert {r[2] for r in rows} == {"get", "set"} and {r[3] for r in rows} == {"ok"}
+    assert {r[5] for r in rows} == {"0"} and {r[4] for r in rows} == {"1"}
+    assert {int(r[6]) for r in rows} == {0, 1, 2, 3}
 
 
 def test_verifying_bench_reports_writes_the_server_lost(rondo, tmp_path):
