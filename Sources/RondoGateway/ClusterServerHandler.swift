@@ -91,6 +91,13 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
             inbound.writeBuffer(&bytes)
         }
         decodeAndDispatch(context: context)
+        if inbound.readableBytes == 0 {
+            // Everything was decoded (the usual case): let go of the channel's receive buffer so
+            // its pool reuses it for the next read instead of allocating a fresh one while this
+            // connection still holds it. Requests that outlive this call (forwards, local writes)
+            // carry copies or their own slices, which keep the storage alive as long as they need.
+            inbound = ByteBuffer()
+        }
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {

@@ -191,7 +191,7 @@ extension ClusterLoop {
 
     // MARK: - Serving forwarded requests
 
-    func serveForwarded(_ forwarded: ForwardedRequest, from peer: NodeID, reply: @escaping (ForwardedReply) -> Void) {
+    func serveForwarded(_ forwarded: ForwardedRequest, from peer: NodeID, replyRoute: ForwardedReplyRoute) {
         let id = forwarded.requestID
         var buffer = forwarded.request
         var decoder = MemcachedRequestDecoder(limits: requestLimits)
@@ -203,31 +203,63 @@ extension ClusterLoop {
             request = decoded
         } catch {
             logger.info("undecodable forwarded request", metadata: ["peer": "\(peer)", "error": "\(error)"])
-            return reply(ForwardedReply(requestID: id, reply: GatewayFailure(reason: "malformed forwarded request").replyBytes))
+            return reply(ForwardedReply(requestID: id, reply: GatewayFailure(reason: "malformed forwarded request").replyBytes), along: replyRoute)
         }
-        let notOwner = ForwardedReply(requestID: id, reply: ByteBuffer(), notOwnerEpoch: node.epoch ?? 0)
+        // The hot path, most forwarded requests: a plain get. No key array, and the engine writes
+        // the reply straight into the reply frame.
+        if case .retrieve(let retrieval) = request, !retrieval.touches {
+            guard retrieval.keys.allSatisfy({ holdsCopy(ofVnode: node.vnode(of: $0)) }) else {
+                return reply(notOwner(id), along: replyRoute)
+            }
+            return replyExecuting(request, to: id, along: replyRoute)
+        }
         switch ClusterRequestKind(request) {
         case .flushLocally, .keyless:
-            var out = ByteBuffer()
-            _ = engine.execute(request, into: &out)
-            reply(ForwardedReply(requestID: id, reply: out))
+            replyExecuting(request, to: id, along: replyRoute)
         case .read(let keys):
-            guard keys.allSatisfy({ holdsCopy(ofVnode: node.vnode(of: $0)) }) else { return reply(notOwner) }
-            var out = ByteBuffer()
-            _ = engine.execute(request, into: &out)
-            reply(ForwardedReply(requestID: id, reply: out))
+            guard keys.allSatisfy({ holdsCopy(ofVnode: node.vnode(of: $0)) }) else { return reply(notOwner(id), along: replyRoute) }
+            replyExecuting(request, to: id, along: replyRoute)
         case .write(let keys):
-            guard keys.allSatisfy({ node.ownership(ofVnode: node.vnode(of: $0)) == .primary }) else { return reply(notOwner) }
+            guard keys.allSatisfy({ node.ownership(ofVnode: node.vnode(of: $0)) == .primary }) else {
+                return reply(notOwner(id), along: replyRoute)
+            }
             let promise = loop.makePromise(of: ByteBuffer.self)
             promise.futureResult.assumeIsolated().whenComplete { result in
                 switch result {
-                case .success(let bytes): reply(ForwardedReply(requestID: id, reply: bytes))
-                case .failure(let error): reply(ForwardedReply(requestID: id, reply: ServerErrorReply.bytes(reason: GatewayFailure.reason(of: error))))
+                case .success(let bytes): self.reply(ForwardedReply(requestID: id, reply: bytes), along: replyRoute)
+                case .failure(let error):
+                    self.reply(
+                        ForwardedReply(requestID: id, reply: ServerErrorReply.bytes(reason: GatewayFailure.reason(of: error))),
+                        along: replyRoute)
                 }
             }
             // Checked above: a forwarded write is never forwarded again.
             executeLocalWrite(request, promise: promise, mayReroute: false)
         }
+    }
+
+    /// The answer to a request for keys this node does not serve at its table's epoch.
+    private func notOwner(_ id: UInt64) -> ForwardedReply {
+        ForwardedReply(requestID: id, reply: ByteBuffer(), notOwnerEpoch: node.epoch ?? 0)
+    }
+
+    private func reply(_ answer: ForwardedReply, along route: ForwardedReplyRoute) {
+        switch route {
+        case .connection(let connection): connection.send(answer)
+        case .peer(let peer): send(answer, toPeer: peer)
+        }
+    }
+
+    /// Runs `request` through the engine and sends its reply: on the connection it came in on
+    /// (peer connections live on this loop), written straight into the reply frame.
+    private func replyExecuting(_ request: MemcachedRequest, to id: UInt64, along route: ForwardedReplyRoute) {
+        if case .connection(let connection) = route, connection.channel.eventLoop.inEventLoop {
+            connection.sendForwardedReply(requestID: id) { out in _ = engine.execute(request, into: &out) }
+            return
+        }
+        var out = ByteBuffer()
+        _ = engine.execute(request, into: &out)
+        reply(ForwardedReply(requestID: id, reply: out), along: route)
     }
 
     /// Reads are served by the primary, and by a listed replica holding a complete copy (the
