@@ -198,14 +198,19 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
         let sequence = replies.appendWaiting()
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         future.hop(to: context.eventLoop).whenComplete { result in
-            let reply: ByteBuffer
-            switch result {
-            case .success(let bytes): reply = noreply ? ByteBuffer() : bytes
-            case .failure(let error):
-                reply = noreply ? ByteBuffer() : ServerErrorReply.bytes(reason: ServerErrorReply.reason(of: error))
-            }
-            loopBound.value.complete(sequence, with: reply)
+            loopBound.value.complete(sequence, with: result, noreply: noreply)
         }
+    }
+
+    /// Fills reply slot `sequence` with a result: its bytes, or the error as `SERVER_ERROR`.
+    func complete(_ sequence: UInt64, with result: Result<ByteBuffer, any Error>, noreply: Bool) {
+        let reply: ByteBuffer
+        switch result {
+        case .success(let bytes): reply = noreply ? ByteBuffer() : bytes
+        case .failure(let error):
+            reply = noreply ? ByteBuffer() : ServerErrorReply.bytes(reason: ServerErrorReply.reason(of: error))
+        }
+        complete(sequence, with: reply)
     }
 
     private func complete(_ sequence: UInt64, with reply: ByteBuffer) {

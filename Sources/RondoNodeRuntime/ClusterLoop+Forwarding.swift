@@ -13,16 +13,20 @@ extension ClusterLoop {
     // MARK: - Forwarding
 
     func forward(_ request: ByteBuffer, to member: MemberID, promise: EventLoopPromise<ByteBuffer>) {
-        guard !isStopped else { return promise.fail(GatewayFailure(reason: "the node is stopping")) }
+        forward(request, to: member, completion: .promise(promise))
+    }
+
+    func forward(_ request: ByteBuffer, to member: MemberID, completion: ForwardCompletion) {
+        guard !isStopped else { return completion.fail(GatewayFailure(reason: "the node is stopping")) }
         guard let peer = node.directory[member]?.nodeID else {
-            return promise.fail(GatewayFailure(reason: "no address for member \(member)"))
+            return completion.fail(GatewayFailure(reason: "no address for member \(member)"))
         }
         guard forwards.count < configuration.pendingForwardsMax else {
-            return promise.fail(GatewayFailure(reason: "too many forwarded requests in flight"))
+            return completion.fail(GatewayFailure(reason: "too many forwarded requests in flight"))
         }
         nextForwardID += 1
         let id = nextForwardID
-        forwards[id] = PendingForward(request: request, peer: peer, promise: promise, retry: ForwardRetry(), deadline: nil)
+        forwards[id] = PendingForward(request: request, peer: peer, completion: completion, retry: ForwardRetry(), deadline: nil)
         send(id, to: peer)
     }
 
@@ -32,7 +36,7 @@ extension ClusterLoop {
         guard connectedPeers.contains(peer) else {
             forwards[id] = nil
             retryingForwards.remove(id)
-            forward.promise.fail(GatewayFailure(reason: "\(peer) is unreachable"))
+            forward.completion.fail(GatewayFailure(reason: "\(peer) is unreachable"))
             return
         }
         let deadline = now().adding(milliseconds: configuration.forwardTimeout.nanoseconds / 1_000_000)
@@ -49,7 +53,7 @@ extension ClusterLoop {
         guard let ownerEpoch = answer.notOwnerEpoch else {
             forwards[answer.requestID] = nil
             forward.retry.replied()
-            forward.promise.succeed(answer.reply)
+            forward.completion.succeed(answer.reply)
             return
         }
         let now = self.now()
@@ -86,7 +90,7 @@ extension ClusterLoop {
         case .fail(let error):
             guard let forward = forwards.removeValue(forKey: id) else { return }
             retryingForwards.remove(id)
-            forward.promise.fail(GatewayFailure(reason: error.description))
+            forward.completion.fail(GatewayFailure(reason: error.description))
         }
     }
 
@@ -111,24 +115,37 @@ extension ClusterLoop {
     /// Routes a request that met `notOwner` again with the current table.
     private func resend(_ forward: PendingForward, id: UInt64) {
         guard let (request, isWrite, route) = currentRoute(of: forward.request) else {
-            return forward.promise.fail(GatewayFailure(reason: "request cannot be forwarded here: not decodable, keyless, or its keys moved to several nodes; retry"))
+            return forward.completion.fail(GatewayFailure(reason: "request cannot be forwarded here: not decodable, keyless, or its keys moved to several nodes; retry"))
         }
         switch route {
         case .local where isWrite:
-            executeLocalWrite(request, promise: forward.promise, mayReroute: false)
+            executeLocalWrite(request, promise: promise(completing: forward.completion), mayReroute: false)
         case .local:
             var reply = ByteBuffer()
             _ = engine.execute(request, into: &reply)
-            forward.promise.succeed(reply)
+            forward.completion.succeed(reply)
         case .remote(let destination):
             guard let member = RoutingSnapshot.member(of: destination), let peer = node.directory[member]?.nodeID else {
-                return forward.promise.fail(GatewayFailure(reason: "no address for member \(destination)"))
+                return forward.completion.fail(GatewayFailure(reason: "no address for member \(destination)"))
             }
             logger.debug("forwarded request sent again", metadata: ["peer": "\(peer)", "previous_peer": "\(forward.peer)", "epoch": "\(node.epoch ?? 0)"])
             forwards[id] = forward
             send(id, to: peer)
         case .unavailable(let reason):
-            forward.promise.fail(GatewayFailure(reason: reason))
+            forward.completion.fail(GatewayFailure(reason: reason))
+        }
+    }
+
+    /// A promise that completes `completion`, for the paths that take one (rare: a resend that
+    /// became a local write).
+    private func promise(completing completion: ForwardCompletion) -> EventLoopPromise<ByteBuffer> {
+        switch completion {
+        case .promise(let promise):
+            return promise
+        case .callback(let callback):
+            let promise = loop.makePromise(of: ByteBuffer.self)
+            promise.futureResult.assumeIsolated().whenComplete(callback)
+            return promise
         }
     }
 
@@ -141,7 +158,9 @@ extension ClusterLoop {
             return promise.fail(GatewayFailure(reason: "request cannot be forwarded"))
         }
         nextForwardID += 1
-        resend(PendingForward(request: encoded, peer: node.nodeID, promise: promise, retry: ForwardRetry(), deadline: nil), id: nextForwardID)
+        resend(
+            PendingForward(request: encoded, peer: node.nodeID, completion: .promise(promise), retry: ForwardRetry(), deadline: nil),
+            id: nextForwardID)
     }
 
     func expireForwards(now: ClusterInstant) {
@@ -150,7 +169,7 @@ extension ClusterLoop {
             forwardDeadlinesHead += 1
             guard let forward = forwards[id], forward.deadline == deadline else { continue }
             forwards[id] = nil
-            forward.promise.fail(
+            forward.completion.fail(
                 GatewayFailure(reason: "no answer from \(forward.peer) within \(configuration.forwardTimeout.nanoseconds / 1_000_000) ms"))
         }
         if forwardDeadlinesHead > 1024, forwardDeadlinesHead * 2 > forwardDeadlines.count {
@@ -185,7 +204,7 @@ extension ClusterLoop {
     func failForwards(to peer: NodeID, reason: String) {
         for (id, forward) in forwards where forward.peer == peer && forward.deadline != nil {
             forwards[id] = nil
-            forward.promise.fail(GatewayFailure(reason: reason))
+            forward.completion.fail(GatewayFailure(reason: reason))
         }
     }
 

@@ -241,7 +241,7 @@ final class ClusterLoop {
         for (_, entry) in inbound { entry.connection.close() }
         inbound = [:]
         let reason = "the node is stopping"
-        for (_, forward) in forwards { forward.promise.fail(GatewayFailure(reason: reason)) }
+        for (_, forward) in forwards { forward.completion.fail(GatewayFailure(reason: reason)) }
         forwards = [:]
         for (_, write) in localWrites { write.promise.fail(GatewayFailure(reason: reason)) }
         localWrites = [:]
