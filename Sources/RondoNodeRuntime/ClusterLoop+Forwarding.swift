@@ -26,8 +26,15 @@ extension ClusterLoop {
         }
         nextForwardID += 1
         let id = nextForwardID
-        forwards[id] = PendingForward(request: request, peer: peer, completion: completion, retry: ForwardRetry(), deadline: nil)
-        send(id, to: peer)
+        guard connectedPeers.contains(peer) else {
+            return completion.fail(GatewayFailure(reason: "\(peer) is unreachable"))
+        }
+        // The first send, inline: one insertion, no lookup and copy of the entry just made (a
+        // fresh id is in no retry set).
+        let deadline = now().adding(milliseconds: configuration.forwardTimeout.nanoseconds / 1_000_000)
+        forwards[id] = PendingForward(request: request, peer: peer, completion: completion, retry: ForwardRetry(), deadline: deadline)
+        forwardDeadlines.append((id: id, deadline: deadline))
+        send(ForwardedRequest(requestID: id, request: request), toPeer: peer)
     }
 
     /// (Re)sends forward `id` to `peer`, or fails it at once when `peer` is unreachable.
@@ -49,13 +56,17 @@ extension ClusterLoop {
     }
 
     func forwardAnswered(_ answer: ForwardedReply, from peer: NodeID) {
-        guard var forward = forwards[answer.requestID], forward.peer == peer, forward.deadline != nil else { return }
+        // Checked and removed through the index: no copy of the pending entry on the hot path.
+        guard let index = forwards.index(forKey: answer.requestID), forwards.values[index].peer == peer,
+            forwards.values[index].deadline != nil
+        else { return }
         guard let ownerEpoch = answer.notOwnerEpoch else {
-            forwards[answer.requestID] = nil
+            var forward = forwards.remove(at: index).value
             forward.retry.replied()
             forward.completion.succeed(answer.reply)
             return
         }
+        var forward = forwards.values[index]
         let now = self.now()
         let localEpoch = node.epoch ?? 0
         // Only when our table is at least the owner's can it know better than where the request

@@ -31,6 +31,9 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
 
     private struct State {
         var session: PeerSession?
+        /// `session != nil`, kept as a flag: the send path asks it per frame, and comparing the
+        /// optional session with nil would copy it.
+        var isEstablished = false
         /// Where encoded frames are written: the frame encoder's context (its `write` goes to the
         /// handlers before it, the socket). Nil until the pipeline is configured.
         var encodedWriter: ChannelHandlerContext?
@@ -144,6 +147,7 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
 
     func establishedOnLoop(_ session: PeerSession) {
         state.value.session = session
+        state.value.isEstablished = true
         if state.value.unwrittenFrames > 0 { writeUnwritten() }
     }
 
@@ -174,14 +178,14 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
             // before it goes first.
             let refused = frame(state.value.unwritten.getSlice(at: start, length: frameBytes) ?? ByteBuffer())
             state.value.unwritten.moveWriterIndex(to: start)
-            if state.value.session != nil { writeUnwritten() }
+            if state.value.isEstablished { writeUnwritten() }
             channel.write(refused, promise: nil)
             return
         }
         state.value.queuedFrames += 1
         state.value.queuedBytes += frameBytes
         state.value.unwrittenFrames += 1
-        guard state.value.session != nil else { return }
+        guard state.value.isEstablished else { return }
         if state.value.unwrittenFrames >= Self.flushBatchFramesMax {
             writeUnwritten()
         } else {
