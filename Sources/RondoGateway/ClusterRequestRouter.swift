@@ -26,9 +26,26 @@ public protocol ClusterRequestRouter: Sendable {
     /// after a stale epoch or a moved vnode is the runtime's business.
     func forward(_ encodedRequest: ByteBuffer, to destination: GatewayDestination, eventLoop: any EventLoop) -> EventLoopFuture<ByteBuffer>
 
+    /// The same forward for a caller running on `eventLoop`, answered through `completion`, which
+    /// runs exactly once, on `eventLoop` (possibly before this returns). A runtime whose forwards
+    /// complete on the caller's loop answers without a promise or future per request; the default
+    /// goes through `forward(_:to:eventLoop:)`.
+    func forward(
+        _ encodedRequest: ByteBuffer, to destination: GatewayDestination, on eventLoop: any EventLoop,
+        completion: @escaping (Result<ByteBuffer, any Error>) -> Void)
+
     /// `flush_all [delay]`: apply it on every member; fulfil once every member applied it.
     func flushAll(delay: Int64, eventLoop: any EventLoop) -> EventLoopFuture<Void>
 
     /// The complete `rondo_routing` reply (see `RoutingTableReply`), nil before the node has a table.
     func routingTableReply() -> ByteBuffer?
+}
+
+extension ClusterRequestRouter {
+    public func forward(
+        _ encodedRequest: ByteBuffer, to destination: GatewayDestination, on eventLoop: any EventLoop,
+        completion: @escaping (Result<ByteBuffer, any Error>) -> Void
+    ) {
+        forward(encodedRequest, to: destination, eventLoop: eventLoop).hop(to: eventLoop).assumeIsolated().whenComplete(completion)
+    }
 }

@@ -73,19 +73,41 @@ extension ClusterServerHandler {
         case .local:
             awaitReply(router.executeLocalWrite(request, eventLoop: context.eventLoop), noreply: noreply, context: context)
         case .remote(let destination):
-            awaitReply(forward(request, to: destination, context: context), noreply: noreply, context: context)
+            awaitForward(request, to: destination, noreply: noreply, context: context)
         case .unavailable(let reason):
             if !noreply { emit { ServerErrorReply.write(reason: reason, into: &$0) } }
         }
     }
 
-    private func forward(
-        _ request: MemcachedRequest, to destination: GatewayDestination, context: ChannelHandlerContext
-    ) -> EventLoopFuture<ByteBuffer> {
+    /// Reserves the reply slot of a forwarded request and fills it from the router's callback: the
+    /// common cluster path (two thirds of the gets with three nodes), so no future per request.
+    private func awaitForward(
+        _ request: MemcachedRequest, to destination: GatewayDestination, noreply: Bool, context: ChannelHandlerContext
+    ) {
+        let sequence = replies.appendWaiting()
+        guard let encoded = encodedForForwarding(request, context: context) else {
+            // Only `.error` requests have no wire form, and those are answered locally.
+            return complete(sequence, with: .failure(GatewayFailure(reason: "request cannot be forwarded")), noreply: noreply)
+        }
+        router.forward(encoded, to: destination, on: context.eventLoop) { result in
+            self.complete(sequence, with: result, noreply: noreply)
+        }
+    }
+
+    private func encodedForForwarding(_ request: MemcachedRequest, context: ChannelHandlerContext) -> ByteBuffer? {
         var encoded = context.channel.allocator.buffer(capacity: 64)
         do {
             try request.encode(into: &encoded)
         } catch {
+            return nil
+        }
+        return encoded
+    }
+
+    private func forward(
+        _ request: MemcachedRequest, to destination: GatewayDestination, context: ChannelHandlerContext
+    ) -> EventLoopFuture<ByteBuffer> {
+        guard let encoded = encodedForForwarding(request, context: context) else {
             // Only `.error` requests have no wire form, and those are answered locally.
             return context.eventLoop.makeFailedFuture(GatewayFailure(reason: "request cannot be forwarded"))
         }

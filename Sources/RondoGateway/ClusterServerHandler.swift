@@ -91,6 +91,13 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
             inbound.writeBuffer(&bytes)
         }
         decodeAndDispatch(context: context)
+        if inbound.readableBytes == 0 {
+            // Everything was decoded (the usual case): let go of the channel's receive buffer so
+            // its pool reuses it for the next read instead of allocating a fresh one while this
+            // connection still holds it. Requests that outlive this call (forwards, local writes)
+            // carry copies or their own slices, which keep the storage alive as long as they need.
+            inbound = ByteBuffer()
+        }
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {
@@ -191,14 +198,19 @@ public final class ClusterServerHandler: ChannelDuplexHandler, RemovableChannelH
         let sequence = replies.appendWaiting()
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         future.hop(to: context.eventLoop).whenComplete { result in
-            let reply: ByteBuffer
-            switch result {
-            case .success(let bytes): reply = noreply ? ByteBuffer() : bytes
-            case .failure(let error):
-                reply = noreply ? ByteBuffer() : ServerErrorReply.bytes(reason: ServerErrorReply.reason(of: error))
-            }
-            loopBound.value.complete(sequence, with: reply)
+            loopBound.value.complete(sequence, with: result, noreply: noreply)
         }
+    }
+
+    /// Fills reply slot `sequence` with a result: its bytes, or the error as `SERVER_ERROR`.
+    func complete(_ sequence: UInt64, with result: Result<ByteBuffer, any Error>, noreply: Bool) {
+        let reply: ByteBuffer
+        switch result {
+        case .success(let bytes): reply = noreply ? ByteBuffer() : bytes
+        case .failure(let error):
+            reply = noreply ? ByteBuffer() : ServerErrorReply.bytes(reason: ServerErrorReply.reason(of: error))
+        }
+        complete(sequence, with: reply)
     }
 
     private func complete(_ sequence: UInt64, with reply: ByteBuffer) {

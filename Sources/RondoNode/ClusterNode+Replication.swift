@@ -18,7 +18,7 @@ extension ClusterNode {
         // Mutated in place, so the copy's own storage is never duplicated.
         if incoming[vnode] != nil {
             actions = incoming[vnode]!.receive(entries)
-        } else if appliers[vnode] != nil {
+        } else if appliers.keys.contains(vnode) {
             actions = appliers[vnode]!.receive(entries)
         } else {
             // No copy here (not yet filled, or dropped): nothing to apply, nothing to ack.
@@ -42,7 +42,7 @@ extension ClusterNode {
 
     func receiveAck(_ ack: ReplicationAck, from sender: NodeID, now: ClusterInstant) {
         let vnode = Int(ack.vnode)
-        guard primaries[vnode] != nil, let member = memberIDs[sender] else { return }
+        guard primaries.keys.contains(vnode), let member = memberIDs[sender] else { return }
         let actions = primaries[vnode]!.receiveAck(from: member, through: ack.acknowledgedSequence, now: now)
         performPrimary(actions, now: now)
     }

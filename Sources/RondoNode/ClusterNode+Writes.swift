@@ -39,7 +39,9 @@ extension ClusterNode {
     /// Whether this node serves the vnode now: for a forwarded request, the answer is
     /// `notOwner(epoch)` when its table disagrees.
     public func ownership(ofVnode vnode: Int) -> VnodeOwnership {
-        guard isListedPrimary(of: vnode), primaries[vnode] != nil else { return .notOwner(epoch: table?.epoch ?? 0) }
+        // `keys.contains`, not `primaries[vnode] != nil`: asked per forwarded request and write,
+        // and the subscript would copy the whole replicator out to compare it with nil.
+        guard isListedPrimary(of: vnode), primaries.keys.contains(vnode) else { return .notOwner(epoch: table?.epoch ?? 0) }
         return .primary
     }
 
@@ -60,7 +62,7 @@ extension ClusterNode {
     /// out — possibly among the returned effects, so the caller records `id` before performing
     /// them.
     public func recordWrite(key: ByteBuffer, vnode: Int, now: ClusterInstant) throws(NodeWriteError) -> (WriteID, [NodeEffect]) {
-        guard ownership(ofVnode: vnode) == .primary, primaries[vnode] != nil else {
+        guard ownership(ofVnode: vnode) == .primary, primaries.keys.contains(vnode) else {
             throw .notOwner(epoch: table?.epoch ?? 0)
         }
         nextWriteID += 1

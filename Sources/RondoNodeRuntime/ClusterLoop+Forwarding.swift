@@ -13,17 +13,28 @@ extension ClusterLoop {
     // MARK: - Forwarding
 
     func forward(_ request: ByteBuffer, to member: MemberID, promise: EventLoopPromise<ByteBuffer>) {
-        guard !isStopped else { return promise.fail(GatewayFailure(reason: "the node is stopping")) }
+        forward(request, to: member, completion: .promise(promise))
+    }
+
+    func forward(_ request: ByteBuffer, to member: MemberID, completion: ForwardCompletion) {
+        guard !isStopped else { return completion.fail(GatewayFailure(reason: "the node is stopping")) }
         guard let peer = node.directory[member]?.nodeID else {
-            return promise.fail(GatewayFailure(reason: "no address for member \(member)"))
+            return completion.fail(GatewayFailure(reason: "no address for member \(member)"))
         }
         guard forwards.count < configuration.pendingForwardsMax else {
-            return promise.fail(GatewayFailure(reason: "too many forwarded requests in flight"))
+            return completion.fail(GatewayFailure(reason: "too many forwarded requests in flight"))
         }
         nextForwardID += 1
         let id = nextForwardID
-        forwards[id] = PendingForward(request: request, peer: peer, promise: promise, retry: ForwardRetry(), deadline: nil)
-        send(id, to: peer)
+        guard connectedPeers.contains(peer) else {
+            return completion.fail(GatewayFailure(reason: "\(peer) is unreachable"))
+        }
+        // The first send, inline: one insertion, no lookup and copy of the entry just made (a
+        // fresh id is in no retry set).
+        let deadline = now().adding(milliseconds: configuration.forwardTimeout.nanoseconds / 1_000_000)
+        forwards[id] = PendingForward(request: request, peer: peer, completion: completion, retry: ForwardRetry(), deadline: deadline)
+        forwardDeadlines.append((id: id, deadline: deadline))
+        send(ForwardedRequest(requestID: id, request: request), toPeer: peer)
     }
 
     /// (Re)sends forward `id` to `peer`, or fails it at once when `peer` is unreachable.
@@ -32,7 +43,7 @@ extension ClusterLoop {
         guard connectedPeers.contains(peer) else {
             forwards[id] = nil
             retryingForwards.remove(id)
-            forward.promise.fail(GatewayFailure(reason: "\(peer) is unreachable"))
+            forward.completion.fail(GatewayFailure(reason: "\(peer) is unreachable"))
             return
         }
         let deadline = now().adding(milliseconds: configuration.forwardTimeout.nanoseconds / 1_000_000)
@@ -45,13 +56,17 @@ extension ClusterLoop {
     }
 
     func forwardAnswered(_ answer: ForwardedReply, from peer: NodeID) {
-        guard var forward = forwards[answer.requestID], forward.peer == peer, forward.deadline != nil else { return }
+        // Checked and removed through the index: no copy of the pending entry on the hot path.
+        guard let index = forwards.index(forKey: answer.requestID), forwards.values[index].peer == peer,
+            forwards.values[index].deadline != nil
+        else { return }
         guard let ownerEpoch = answer.notOwnerEpoch else {
-            forwards[answer.requestID] = nil
+            var forward = forwards.remove(at: index).value
             forward.retry.replied()
-            forward.promise.succeed(answer.reply)
+            forward.completion.succeed(answer.reply)
             return
         }
+        var forward = forwards.values[index]
         let now = self.now()
         let localEpoch = node.epoch ?? 0
         // Only when our table is at least the owner's can it know better than where the request
@@ -86,7 +101,7 @@ extension ClusterLoop {
         case .fail(let error):
             guard let forward = forwards.removeValue(forKey: id) else { return }
             retryingForwards.remove(id)
-            forward.promise.fail(GatewayFailure(reason: error.description))
+            forward.completion.fail(GatewayFailure(reason: error.description))
         }
     }
 
@@ -111,24 +126,37 @@ extension ClusterLoop {
     /// Routes a request that met `notOwner` again with the current table.
     private func resend(_ forward: PendingForward, id: UInt64) {
         guard let (request, isWrite, route) = currentRoute(of: forward.request) else {
-            return forward.promise.fail(GatewayFailure(reason: "request cannot be forwarded here: not decodable, keyless, or its keys moved to several nodes; retry"))
+            return forward.completion.fail(GatewayFailure(reason: "request cannot be forwarded here: not decodable, keyless, or its keys moved to several nodes; retry"))
         }
         switch route {
         case .local where isWrite:
-            executeLocalWrite(request, promise: forward.promise, mayReroute: false)
+            executeLocalWrite(request, promise: promise(completing: forward.completion), mayReroute: false)
         case .local:
             var reply = ByteBuffer()
             _ = engine.execute(request, into: &reply)
-            forward.promise.succeed(reply)
+            forward.completion.succeed(reply)
         case .remote(let destination):
             guard let member = RoutingSnapshot.member(of: destination), let peer = node.directory[member]?.nodeID else {
-                return forward.promise.fail(GatewayFailure(reason: "no address for member \(destination)"))
+                return forward.completion.fail(GatewayFailure(reason: "no address for member \(destination)"))
             }
             logger.debug("forwarded request sent again", metadata: ["peer": "\(peer)", "previous_peer": "\(forward.peer)", "epoch": "\(node.epoch ?? 0)"])
             forwards[id] = forward
             send(id, to: peer)
         case .unavailable(let reason):
-            forward.promise.fail(GatewayFailure(reason: reason))
+            forward.completion.fail(GatewayFailure(reason: reason))
+        }
+    }
+
+    /// A promise that completes `completion`, for the paths that take one (rare: a resend that
+    /// became a local write).
+    private func promise(completing completion: ForwardCompletion) -> EventLoopPromise<ByteBuffer> {
+        switch completion {
+        case .promise(let promise):
+            return promise
+        case .callback(let callback):
+            let promise = loop.makePromise(of: ByteBuffer.self)
+            promise.futureResult.assumeIsolated().whenComplete(callback)
+            return promise
         }
     }
 
@@ -141,7 +169,9 @@ extension ClusterLoop {
             return promise.fail(GatewayFailure(reason: "request cannot be forwarded"))
         }
         nextForwardID += 1
-        resend(PendingForward(request: encoded, peer: node.nodeID, promise: promise, retry: ForwardRetry(), deadline: nil), id: nextForwardID)
+        resend(
+            PendingForward(request: encoded, peer: node.nodeID, completion: .promise(promise), retry: ForwardRetry(), deadline: nil),
+            id: nextForwardID)
     }
 
     func expireForwards(now: ClusterInstant) {
@@ -150,7 +180,7 @@ extension ClusterLoop {
             forwardDeadlinesHead += 1
             guard let forward = forwards[id], forward.deadline == deadline else { continue }
             forwards[id] = nil
-            forward.promise.fail(
+            forward.completion.fail(
                 GatewayFailure(reason: "no answer from \(forward.peer) within \(configuration.forwardTimeout.nanoseconds / 1_000_000) ms"))
         }
         if forwardDeadlinesHead > 1024, forwardDeadlinesHead * 2 > forwardDeadlines.count {
@@ -185,13 +215,13 @@ extension ClusterLoop {
     func failForwards(to peer: NodeID, reason: String) {
         for (id, forward) in forwards where forward.peer == peer && forward.deadline != nil {
             forwards[id] = nil
-            forward.promise.fail(GatewayFailure(reason: reason))
+            forward.completion.fail(GatewayFailure(reason: reason))
         }
     }
 
     // MARK: - Serving forwarded requests
 
-    func serveForwarded(_ forwarded: ForwardedRequest, from peer: NodeID, reply: @escaping (ForwardedReply) -> Void) {
+    func serveForwarded(_ forwarded: ForwardedRequest, from peer: NodeID, replyRoute: ForwardedReplyRoute) {
         let id = forwarded.requestID
         var buffer = forwarded.request
         var decoder = MemcachedRequestDecoder(limits: requestLimits)
@@ -203,31 +233,63 @@ extension ClusterLoop {
             request = decoded
         } catch {
             logger.info("undecodable forwarded request", metadata: ["peer": "\(peer)", "error": "\(error)"])
-            return reply(ForwardedReply(requestID: id, reply: GatewayFailure(reason: "malformed forwarded request").replyBytes))
+            return reply(ForwardedReply(requestID: id, reply: GatewayFailure(reason: "malformed forwarded request").replyBytes), along: replyRoute)
         }
-        let notOwner = ForwardedReply(requestID: id, reply: ByteBuffer(), notOwnerEpoch: node.epoch ?? 0)
+        // The hot path, most forwarded requests: a plain get. No key array, and the engine writes
+        // the reply straight into the reply frame.
+        if case .retrieve(let retrieval) = request, !retrieval.touches {
+            guard retrieval.keys.allSatisfy({ holdsCopy(ofVnode: node.vnode(of: $0)) }) else {
+                return reply(notOwner(id), along: replyRoute)
+            }
+            return replyExecuting(request, to: id, along: replyRoute)
+        }
         switch ClusterRequestKind(request) {
         case .flushLocally, .keyless:
-            var out = ByteBuffer()
-            _ = engine.execute(request, into: &out)
-            reply(ForwardedReply(requestID: id, reply: out))
+            replyExecuting(request, to: id, along: replyRoute)
         case .read(let keys):
-            guard keys.allSatisfy({ holdsCopy(ofVnode: node.vnode(of: $0)) }) else { return reply(notOwner) }
-            var out = ByteBuffer()
-            _ = engine.execute(request, into: &out)
-            reply(ForwardedReply(requestID: id, reply: out))
+            guard keys.allSatisfy({ holdsCopy(ofVnode: node.vnode(of: $0)) }) else { return reply(notOwner(id), along: replyRoute) }
+            replyExecuting(request, to: id, along: replyRoute)
         case .write(let keys):
-            guard keys.allSatisfy({ node.ownership(ofVnode: node.vnode(of: $0)) == .primary }) else { return reply(notOwner) }
+            guard keys.allSatisfy({ node.ownership(ofVnode: node.vnode(of: $0)) == .primary }) else {
+                return reply(notOwner(id), along: replyRoute)
+            }
             let promise = loop.makePromise(of: ByteBuffer.self)
             promise.futureResult.assumeIsolated().whenComplete { result in
                 switch result {
-                case .success(let bytes): reply(ForwardedReply(requestID: id, reply: bytes))
-                case .failure(let error): reply(ForwardedReply(requestID: id, reply: ServerErrorReply.bytes(reason: GatewayFailure.reason(of: error))))
+                case .success(let bytes): self.reply(ForwardedReply(requestID: id, reply: bytes), along: replyRoute)
+                case .failure(let error):
+                    self.reply(
+                        ForwardedReply(requestID: id, reply: ServerErrorReply.bytes(reason: GatewayFailure.reason(of: error))),
+                        along: replyRoute)
                 }
             }
             // Checked above: a forwarded write is never forwarded again.
             executeLocalWrite(request, promise: promise, mayReroute: false)
         }
+    }
+
+    /// The answer to a request for keys this node does not serve at its table's epoch.
+    private func notOwner(_ id: UInt64) -> ForwardedReply {
+        ForwardedReply(requestID: id, reply: ByteBuffer(), notOwnerEpoch: node.epoch ?? 0)
+    }
+
+    private func reply(_ answer: ForwardedReply, along route: ForwardedReplyRoute) {
+        switch route {
+        case .connection(let connection): connection.send(answer)
+        case .peer(let peer): send(answer, toPeer: peer)
+        }
+    }
+
+    /// Runs `request` through the engine and sends its reply: on the connection it came in on
+    /// (peer connections live on this loop), written straight into the reply frame.
+    private func replyExecuting(_ request: MemcachedRequest, to id: UInt64, along route: ForwardedReplyRoute) {
+        if case .connection(let connection) = route, connection.channel.eventLoop.inEventLoop {
+            connection.sendForwardedReply(requestID: id) { out in _ = engine.execute(request, into: &out) }
+            return
+        }
+        var out = ByteBuffer()
+        _ = engine.execute(request, into: &out)
+        reply(ForwardedReply(requestID: id, reply: out), along: route)
     }
 
     /// Reads are served by the primary, and by a listed replica holding a complete copy (the

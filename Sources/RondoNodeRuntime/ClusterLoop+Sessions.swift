@@ -99,7 +99,7 @@ extension ClusterLoop {
             // The hot path (every forwarded request's answer): no reply closure to build.
             forwardAnswered(answer, from: peer)
         case .message(let message):
-            receivedFromPeer(message, from: peer) { [weak self] reply in self?.send(reply, toPeer: peer) }
+            receivedFromPeer(message, from: peer, replyRoute: .peer(peer))
         case .disconnected(let reason, _):
             guard connectedPeers.remove(peer) != nil else {
                 logger.debug("cannot reach peer", metadata: ["peer": "\(peer)", "reason": "\(reason)"])
@@ -132,17 +132,17 @@ extension ClusterLoop {
             perform(node.peerConnected(peer, now: now()))
         case .message(let message):
             guard let peer = inbound[connection.id]?.node else { return }
-            receivedFromPeer(message, from: peer) { reply in connection.send(reply) }
+            receivedFromPeer(message, from: peer, replyRoute: .connection(connection))
         case .closed(let reason):
             guard let entry = inbound.removeValue(forKey: connection.id) else { return }
             logger.info("peer connection to this node closed", metadata: ["peer": "\(entry.node)", "reason": "\(reason)"])
         }
     }
 
-    private func receivedFromPeer(_ message: PeerInboundMessage, from peer: NodeID, reply: @escaping (ForwardedReply) -> Void) {
+    private func receivedFromPeer(_ message: PeerInboundMessage, from peer: NodeID, replyRoute: ForwardedReplyRoute) {
         switch message {
         case .forwardedRequest(let request):
-            serveForwarded(request, from: peer, reply: reply)
+            serveForwarded(request, from: peer, replyRoute: replyRoute)
         case .forwardedReply(let answer):
             forwardAnswered(answer, from: peer)
         case .error(let error):

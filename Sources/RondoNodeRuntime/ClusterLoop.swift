@@ -145,7 +145,9 @@ final class ClusterLoop {
     /// To a peer: on this node's own connection to it when that is up; otherwise on a connection
     /// the peer opened (a joining transfer target is in no directory this node has, so only its
     /// own connection reaches it); otherwise held until one of the two exists (bounded).
-    func send(_ message: any PeerMessage, toPeer peer: NodeID) {
+    /// Generic rather than over `any PeerMessage`: the hot callers (forwarded requests and
+    /// replies) pass a concrete message, which then needs no existential box.
+    func send<Message: PeerMessage>(_ message: Message, toPeer peer: NodeID) {
         if connectedPeers.contains(peer), peers?.send(message, to: peer) == true { return }
         if let connection = inbound.values.first(where: { $0.node == peer })?.connection {
             connection.send(message)
@@ -241,7 +243,7 @@ final class ClusterLoop {
         for (_, entry) in inbound { entry.connection.close() }
         inbound = [:]
         let reason = "the node is stopping"
-        for (_, forward) in forwards { forward.promise.fail(GatewayFailure(reason: reason)) }
+        for (_, forward) in forwards { forward.completion.fail(GatewayFailure(reason: reason)) }
         forwards = [:]
         for (_, write) in localWrites { write.promise.fail(GatewayFailure(reason: reason)) }
         localWrites = [:]

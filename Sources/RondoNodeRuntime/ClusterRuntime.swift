@@ -154,12 +154,37 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
         onClusterLoop { core.value.forward(encodedRequest, to: member, promise: promise) }
         let counters = clientCounters
         promise.futureResult.whenComplete { result in
-            switch result {
-            case .failure: counters.requestFailed()
-            case .success(let reply): if reply.readableBytesView.starts(with: Self.serverErrorPrefix) { counters.requestFailed() }
-            }
+            if Self.isFailure(result) { counters.requestFailed() }
         }
         return promise.futureResult
+    }
+
+    /// What the client will see as an error: a failed forward, or an owner's `SERVER_ERROR`.
+    private static func isFailure(_ result: Result<ByteBuffer, any Error>) -> Bool {
+        switch result {
+        case .failure: return true
+        case .success(let reply): return reply.readableBytesView.starts(with: serverErrorPrefix)
+        }
+    }
+
+    /// On the cluster loop (every client connection with `--threads 1`) the answer goes straight
+    /// from the peer's reply to `completion`: no promise, future or callback list per request.
+    public func forward(
+        _ encodedRequest: ByteBuffer, to destination: GatewayDestination, on eventLoop: any EventLoop,
+        completion: @escaping (Result<ByteBuffer, any Error>) -> Void
+    ) {
+        guard loop.inEventLoop, let member = RoutingSnapshot.member(of: destination) else {
+            // Another loop (or an unknown member, which the future path fails and counts).
+            forward(encodedRequest, to: destination, eventLoop: eventLoop).hop(to: eventLoop).assumeIsolated().whenComplete(completion)
+            return
+        }
+        let counters = clientCounters
+        core.value.forward(
+            encodedRequest, to: member,
+            completion: .callback { result in
+                if Self.isFailure(result) { counters.requestFailed() }
+                completion(result)
+            })
     }
 
     public func flushAll(delay: Int64, eventLoop: any EventLoop) -> EventLoopFuture<Void> {

@@ -8,7 +8,7 @@ struct PendingForward {
     var request: ByteBuffer
     /// Where it was last sent.
     var peer: NodeID
-    var promise: EventLoopPromise<ByteBuffer>
+    var completion: ForwardCompletion
     var retry: ForwardRetry
     /// The answer is due by then; nil while it waits for a table or a backoff (`retry` bounds that).
     var deadline: ClusterInstant?

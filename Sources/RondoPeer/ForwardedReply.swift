@@ -38,3 +38,34 @@ public struct ForwardedReply: PeerMessage {
         notOwnerEpoch = try reader.optionalInteger(Tag.notOwnerEpoch)
     }
 }
+
+extension ForwardedReply {
+    /// Where the reply bytes start in a frame written by `encode(requestID:into:writingReply:)`:
+    /// the frame header, the request id field (header and u64), the reply field's header.
+    public static let inPlaceReplyOffset = PeerFrame.headerBytes + PeerField.headerBytes + 8 + PeerField.headerBytes
+
+    /// Appends the frame of a reply to `requestID` whose reply bytes `writeReply` appends straight
+    /// into `buffer`: the same bytes as `ForwardedReply(requestID:reply:).encode(into:)` with those
+    /// reply bytes, without building the reply in a buffer of its own and copying it. The owner
+    /// answers a forwarded read this way (the engine writes into the connection's send buffer).
+    /// Returns the frame's size in bytes.
+    @discardableResult
+    public static func encode(requestID: UInt64, into buffer: inout ByteBuffer, writingReply writeReply: (inout ByteBuffer) -> Void) -> Int {
+        let start = buffer.writerIndex
+        buffer.writeInteger(UInt32(0))  // the frame length, set below
+        buffer.writeInteger(messageType.rawValue)
+        buffer.writeInteger(frameFlags.rawValue)
+        buffer.writeInteger(Tag.requestID)
+        buffer.writeInteger(UInt32(MemoryLayout<UInt64>.size))
+        buffer.writeInteger(requestID)
+        buffer.writeInteger(Tag.reply)
+        let replyLengthIndex = buffer.writerIndex
+        buffer.writeInteger(UInt32(0))  // the reply length, set below
+        let replyStart = buffer.writerIndex
+        writeReply(&buffer)
+        buffer.setInteger(UInt32(buffer.writerIndex - replyStart), at: replyLengthIndex)
+        let frameBytes = buffer.writerIndex - start
+        buffer.setInteger(UInt32(frameBytes - 4), at: start)
+        return frameBytes
+    }
+}

@@ -31,6 +31,9 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
 
     private struct State {
         var session: PeerSession?
+        /// `session != nil`, kept as a flag: the send path asks it per frame, and comparing the
+        /// optional session with nil would copy it.
+        var isEstablished = false
         /// Where encoded frames are written: the frame encoder's context (its `write` goes to the
         /// handlers before it, the socket). Nil until the pipeline is configured.
         var encodedWriter: ChannelHandlerContext?
@@ -76,10 +79,30 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
 
     public func send<Message: PeerMessage>(_ message: Message) {
         if channel.eventLoop.inEventLoop {
-            sendOnLoop(encode: { message.encode(into: &$0) }, frame: { message.frame() })
+            sendOnLoop(encode: { message.encode(into: &$0) }, frame: { _ in message.frame() })
         } else {
             onLoop { $0.send(message) }
         }
+    }
+
+    /// Sends a `ForwardedReply` to `requestID` whose reply bytes `writeReply` appends straight into
+    /// the connection's send buffer (`ForwardedReply.encode(requestID:into:writingReply:)`): the
+    /// owner of a forwarded read runs the engine into the frame, with no reply buffer of its own
+    /// and no copy. Same limits and flushing as `send`. Must be called on the connection's event
+    /// loop (where peer messages are delivered); elsewhere the reply is dropped and logged.
+    public func sendForwardedReply(requestID: UInt64, writingReply writeReply: (inout ByteBuffer) -> Void) {
+        guard channel.eventLoop.inEventLoop else {
+            logger.error("forwarded reply sent off the connection's event loop; dropped", metadata: ["connection": "\(self)"])
+            return
+        }
+        sendOnLoop(
+            encode: { ForwardedReply.encode(requestID: requestID, into: &$0, writingReply: writeReply) },
+            frame: { encoded in
+                // Over the frame limit only: the same message as a frame, for the encoder to refuse.
+                let replyBytes = encoded.readableBytes - ForwardedReply.inPlaceReplyOffset
+                let reply = encoded.getSlice(at: encoded.readerIndex + ForwardedReply.inPlaceReplyOffset, length: replyBytes) ?? ByteBuffer()
+                return ForwardedReply(requestID: requestID, reply: reply).frame()
+            })
     }
 
     public func send(frame: PeerFrame) {
@@ -88,7 +111,7 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
                 encode: { buffer in
                     frame.write(into: &buffer)
                     return frame.encodedBytes
-                }, frame: { frame })
+                }, frame: { _ in frame })
         }
     }
 
@@ -124,12 +147,14 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
 
     func establishedOnLoop(_ session: PeerSession) {
         state.value.session = session
+        state.value.isEstablished = true
         if state.value.unwrittenFrames > 0 { writeUnwritten() }
     }
 
     /// Encodes one frame after the unwritten ones (`encode` appends it and returns its size),
-    /// within the limits; `frame` is asked only for a frame over the frame limit.
-    private func sendOnLoop(encode: (inout ByteBuffer) -> Int, frame: () -> PeerFrame) {
+    /// within the limits; `frame` is asked (with the encoded bytes) only for a frame over the
+    /// frame limit.
+    private func sendOnLoop(encode: (inout ByteBuffer) -> Int, frame: (_ encoded: ByteBuffer) -> PeerFrame) {
         guard !state.value.isClosing else { return }
         if state.value.unwritten.readableBytes == 0 && state.value.unwritten.writerIndex > 0 {
             // The last batch was written (and, once the socket took it, released): reuse the storage.
@@ -151,15 +176,16 @@ public final class PeerConnection: Sendable, CustomStringConvertible {
             // Over the frame limit: the encoder refuses it (`PeerFrameTooLargeToSend`) and the
             // connection reports the error, as for any frame it cannot encode. What was sent
             // before it goes first.
+            let refused = frame(state.value.unwritten.getSlice(at: start, length: frameBytes) ?? ByteBuffer())
             state.value.unwritten.moveWriterIndex(to: start)
-            if state.value.session != nil { writeUnwritten() }
-            channel.write(frame(), promise: nil)
+            if state.value.isEstablished { writeUnwritten() }
+            channel.write(refused, promise: nil)
             return
         }
         state.value.queuedFrames += 1
         state.value.queuedBytes += frameBytes
         state.value.unwrittenFrames += 1
-        guard state.value.session != nil else { return }
+        guard state.value.isEstablished else { return }
         if state.value.unwrittenFrames >= Self.flushBatchFramesMax {
             writeUnwritten()
         } else {

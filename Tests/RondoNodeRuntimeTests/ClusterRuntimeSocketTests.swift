@@ -185,6 +185,25 @@ final class ClusterRuntimeSocketTests: XCTestCase {
         try MemcachedRequest.retrieve(RetrievalRequest(command: .get, keys: KeyList(line: ByteBuffer(string: ownedByN1)))).encode(into: &get)
         let read = try await nodes[0].runtime.forward(get, to: RoutingSnapshot.destination(of: n2.memberID), eventLoop: group.next()).get()
         XCTAssertEqual(String(buffer: read), "VALUE \(ownedByN1) 0 \(written[ownedByN1]!.utf8.count)\r\n\(written[ownedByN1]!)\r\nEND\r\n")
+        // The callback form answers the same, called on the cluster loop (no promise: the answer
+        // goes straight to the callback) and on the group's other loop (through a future).
+        for loop in group.makeIterator() {
+            let answer = loop.makePromise(of: ByteBuffer.self)
+            let runtime = nodes[0].runtime
+            let destination = RoutingSnapshot.destination(of: n2.memberID)
+            let request = get
+            loop.execute {
+                runtime.forward(request, to: destination, on: loop) { result in
+                    loop.preconditionInEventLoop()
+                    answer.completeWith(result)
+                }
+            }
+            // Bounded: a callback that never comes fails the test instead of hanging it.
+            let timeout = loop.scheduleTask(in: .seconds(5)) { answer.fail(GatewayFailure(reason: "no callback within 5 s")) }
+            let answered = try await answer.futureResult.get()
+            timeout.cancel()
+            XCTAssertEqual(String(buffer: answered), String(buffer: read))
+        }
         var delete = ByteBuffer()
         try MemcachedRequest.delete(key: ByteBuffer(string: ownedByN1), noreply: false).encode(into: &delete)
         let deleted = try await nodes[0].runtime.forward(delete, to: RoutingSnapshot.destination(of: n2.memberID), eventLoop: group.next()).get()

@@ -64,6 +64,20 @@ final class PeerMessageTests: XCTestCase {
         XCTAssertEqual(try PeerTestSupport.roundTrip(ack), ack)
     }
 
+    func testAReplyWrittenInPlaceIsTheMessagesBytes() throws {
+        for text in ["", "END\r\n", "VALUE k 0 3\r\nabc\r\nEND\r\n"] {
+            var expected = ByteBuffer(string: "before")
+            ForwardedReply(requestID: 0xABCD_EF01_2345, reply: ByteBuffer(string: text)).encode(into: &expected)
+            var inPlace = ByteBuffer(string: "before")
+            let frameBytes = ForwardedReply.encode(requestID: 0xABCD_EF01_2345, into: &inPlace) { $0.writeString(text) }
+            XCTAssertEqual(inPlace, expected, "reply \(text.debugDescription)")
+            XCTAssertEqual(frameBytes, inPlace.readableBytes - "before".utf8.count)
+            XCTAssertEqual(
+                inPlace.getString(at: "before".utf8.count + ForwardedReply.inPlaceReplyOffset, length: text.utf8.count), text,
+                "the reply starts at the documented offset")
+        }
+    }
+
     func testReplicationBatchRoundTripsPlainAndCompressed() throws {
         for compression in [ItemsCompression.none, .lz4] {
             let batch = ReplicationBatch(vnode: 5, firstSequence: 100, itemCount: 200, items: items, compression: compression)

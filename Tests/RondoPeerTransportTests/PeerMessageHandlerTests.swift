@@ -88,6 +88,49 @@ final class PeerMessageHandlerTests: XCTestCase {
         XCTAssertTrue(text.contains("exceed the frame limit of 512 bytes"), text)
     }
 
+    func testAReplyWrittenInPlaceLeavesWithTheOtherFramesOfTheIteration() throws {
+        let events = EventLog<PeerChannelEvent>()
+        let (channel, connection) = try acceptingChannel(events)
+        try channel.writeInbound(bytes([T.hello("node-7")]))
+        XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
+        connection.send(DropVnode(vnode: 1))
+        connection.sendForwardedReply(requestID: 42) { $0.writeString("END\r\n") }
+        XCTAssertNil(try channel.readOutbound(as: ByteBuffer.self), "written, not flushed, while the iteration runs")
+        channel.embeddedEventLoop.run()
+        var decoder = PeerFrameDecoder()
+        var sent = ByteBuffer()
+        while var part = try channel.readOutbound(as: ByteBuffer.self) { sent.writeBuffer(&part) }
+        XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 1))
+        XCTAssertEqual(
+            try ForwardedReply(decoding: XCTUnwrap(decoder.decode(buffer: &sent))),
+            ForwardedReply(requestID: 42, reply: ByteBuffer(string: "END\r\n")))
+        XCTAssertEqual(sent.readableBytes, 0)
+        _ = try? channel.finish()
+    }
+
+    func testAReplyWrittenInPlaceOverTheLimitIsRefusedLikeAnyFrame() throws {
+        let events = EventLog<PeerChannelEvent>()
+        let channel = EmbeddedChannel()
+        let connection = try PeerPipeline.configure(
+            channel, side: .accepting(T.policy()), protocolLimits: PeerProtocolLimits(frameBytesMax: 512), logger: T.logger,
+            onEvent: { _, event in events.append(event) })
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.writeInbound(bytes([T.hello("node-7")]))
+        XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
+        connection.sendForwardedReply(requestID: 1) { $0.writeString("END\r\n") }
+        connection.sendForwardedReply(requestID: 2) { $0.writeString(String(repeating: "x", count: 600)) }
+        channel.embeddedEventLoop.run()
+        var decoder = PeerFrameDecoder()
+        var sent = try XCTUnwrap(channel.readOutbound(as: ByteBuffer.self), "the reply before the oversized one leaves")
+        XCTAssertEqual(
+            try ForwardedReply(decoding: XCTUnwrap(decoder.decode(buffer: &sent))),
+            ForwardedReply(requestID: 1, reply: ByteBuffer(string: "END\r\n")))
+        XCTAssertEqual(sent.readableBytes, 0, "nothing of the oversized frame is sent")
+        XCTAssertFalse(channel.isActive, "the encoder refuses the frame and the connection closes")
+        guard case .closed(.ioError(let text))? = events.all.last else { return XCTFail("expected an I/O close, got \(events.all)") }
+        XCTAssertTrue(text.contains("exceed the frame limit of 512 bytes"), text)
+    }
+
     func testUnknownOptionalTypesAreSkipped() throws {
         let events = EventLog<PeerChannelEvent>()
         let (channel, _) = try acceptingChannel(events)
