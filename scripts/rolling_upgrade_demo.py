@@ -73,6 +73,8 @@ def parse_args():
     p.add_argument("--vnodes", type=int, default=64)
     p.add_argument("--transfer-mbps", type=int, default=8,
                    help="cluster-wide transfer budget, MiB/s (default 8: gentle on a 2-core box; 64 is the coordinator's default)")
+    p.add_argument("--node-threads", type=int, default=None,
+                   help="event loops per node (default: the node's own, one per core)")
     p.add_argument("--timeline-json", default=os.path.join(ROOT, "docs", "rolling-upgrade-timeline.json"))
     p.add_argument("--svg", default=os.path.join(ROOT, "docs", "rolling-upgrade.svg"))
     p.add_argument("--summary", default=os.path.join(ROOT, "out", "rolling-upgrade-summary.json"))
@@ -89,6 +91,27 @@ def cpu_model():
     except OSError:
         pass
     return platform.processor() or "unknown"
+
+
+def cpu_ticks():
+    """The machine's aggregate CPU ticks (/proc/stat "cpu" line: user nice system idle iowait irq
+    softirq steal), or None where there is no /proc."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        return [int(x) for x in fields[1:9]]
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def steal_percent(before, after):
+    """Share of CPU time the hypervisor gave to others between two cpu_ticks() readings: on a
+    virtual machine, time the demo's processes wanted and did not get, whatever they do."""
+    if not before or not after:
+        return None
+    delta = [b - a for a, b in zip(before, after)]
+    total = sum(delta)
+    return round(100.0 * delta[7] / total, 1) if total > 0 else None
 
 
 def load_average():
@@ -113,7 +136,7 @@ class Demo:
 
     def event(self, name, detail=""):
         now = time.time()
-        self.events.append({"time": now, "event": name, "detail": detail})
+        self.events.append({"time": now, "event": name, "detail": detail, "cpu_ticks": cpu_ticks()})
         log(f"{name} {detail}".rstrip())
         return now
 
@@ -130,7 +153,8 @@ class Demo:
         budget = a.transfer_mbps << 20
         self.cluster = LocalCluster(
             self.workdir, replicas=a.replicas, vnodes=a.vnodes, down_after_ms=5000,
-            node_args=["--memory-limit-mb", "512", "--transfer-bytes-per-second", str(budget)],
+            node_args=["--memory-limit-mb", "512", "--transfer-bytes-per-second", str(budget)]
+            + (["--threads", str(a.node_threads)] if a.node_threads else []),
             coordinator_args=["--transfer-bytes-per-second", str(budget)],
         )
         self.event("cluster-start", f"{a.old_version}: coordinator + {len(NODES)} nodes")
@@ -371,9 +395,14 @@ def window_p99s(ops, first, last):
         start += 1.0
 
 
-def analyse(args, demo, report, phases, machine, versions_after, started):
+def analyse(args, demo, report, trace_ops, phases, machine, versions_after, started):
     points = timeline_points(report)
     ev = {e["event"]: e["time"] for e in demo.events}
+    ticks = {e["event"]: e.get("cpu_ticks") for e in demo.events}
+    machine["cpu_steal_percent"] = {
+        "steady": steal_percent(ticks.get("load-start"), ticks.get("coordinator-stop")),
+        "upgrade": steal_percent(ticks.get("coordinator-stop"), ticks.get("finalized")),
+    }
     upgrade_begin, upgrade_end = ev["coordinator-stop"], ev["finalized"]
     # Steady state: the load's own seconds before the upgrade, without its first 2 (connections and
     # caches warming up).
@@ -384,11 +413,10 @@ def analyse(args, demo, report, phases, machine, versions_after, started):
         ops = sum(p["ops"] for p in window) / len(window)
         ratios.append((ops / steady_ops if steady_ops else 0.0, window[0]["time"] - demo.load_start))
     # Latency from the bench's trace of every operation: exact percentiles over any span.
-    ops = read_trace(demo.bench_trace)
-    steady_p99 = percentile(latencies_between(ops, demo.load_start + 2, upgrade_begin), 0.99)
+    steady_p99 = percentile(latencies_between(trace_ops, demo.load_start + 2, upgrade_begin), 0.99)
     p99s = [(p99 / steady_p99 if steady_p99 else 0.0, start - demo.load_start)
-            for start, p99 in window_p99s(ops, upgrade_begin, upgrade_end)]
-    upgrade_p99 = percentile(latencies_between(ops, upgrade_begin, upgrade_end), 0.99)
+            for start, p99 in window_p99s(trace_ops, upgrade_begin, upgrade_end)]
+    upgrade_p99 = percentile(latencies_between(trace_ops, upgrade_begin, upgrade_end), 0.99)
     during = [p for p in points if upgrade_begin < p["time"] <= upgrade_end + 0.5]
     after = [p for p in points if p["time"] > upgrade_end + 0.5]
     summary = report["summary"]
@@ -423,7 +451,7 @@ def analyse(args, demo, report, phases, machine, versions_after, started):
         "upgrade_ops_per_second": round(sum(p["ops"] for p in during) / len(during), 1) if during else None,
         "upgrade_max_second_p99_us": max((p["p99_us"] for p in during), default=None),
         "after_ops_per_second": round(sum(p["ops"] for p in after) / len(after), 1) if after else None,
-        "after_p99_us": percentile(latencies_between(ops, upgrade_end + 0.5, float("inf")), 0.99) if after else None,
+        "after_p99_us": percentile(latencies_between(trace_ops, upgrade_end + 0.5, float("inf")), 0.99) if after else None,
         "total_seconds": round(upgrade_end - upgrade_begin, 1),
         "total_seconds_definition": "coordinator stopped (upgrade begins) to finalize done",
         "coordinator_restart_seconds": round(ev["coordinator-ready"] - ev["coordinator-stop"], 2),
@@ -439,6 +467,7 @@ def analyse(args, demo, report, phases, machine, versions_after, started):
             "connections": args.connections, "keys": args.keys, "value_size": args.value_size,
             "get_ratio": args.get_ratio, "bulk_mb": args.bulk_mb, "timeout_ms": args.timeout_ms,
             "replicas": args.replicas, "vnodes": args.vnodes, "transfer_mib_per_second": args.transfer_mbps,
+            "node_threads": args.node_threads,
             "bench_ops": summary["operations"], "bench_seconds": summary["durationSeconds"],
         },
         "targets": {
@@ -562,7 +591,8 @@ def print_report(summary, timeline):
                 "coordinator_restart_seconds", "node_upgrade_seconds", "total_seconds"):
         print(f"{key:30} {summary[key]}")
     print(f"{'load':30} {summary['load']['mode']}")
-    print(f"{'machine':30} {summary['machine']['nproc']} × {summary['machine']['cpu']}, load average {summary['machine']['load_average_end']}")
+    print(f"{'machine':30} {summary['machine']['nproc']} × {summary['machine']['cpu']}, load average {summary['machine']['load_average_end']}, "
+          f"CPU steal % steady/upgrade {summary['machine']['cpu_steal_percent']['steady']}/{summary['machine']['cpu_steal_percent']['upgrade']}")
     if summary["targets_missed"]:
         print("TARGETS MISSED: " + "; ".join(summary["targets_missed"]))
     else:
@@ -591,6 +621,8 @@ def main():
         demo.upgrade_nodes()
         time.sleep(args.after)
         report = demo.finish_bench()
+        # Read now: the workdir holding it is removed below unless --keep-workdir.
+        trace = read_trace(demo.bench_trace)
         versions_after = demo.versions_after()
         ok = True
     except (Interrupted, Exception) as error:
@@ -604,7 +636,7 @@ def main():
         elif args.keep_workdir:
             log(f"logs and state kept in {workdir}")
     phases = node_phases(demo.status_samples)
-    summary, timeline = analyse(args, demo, report, phases, machine, versions_after, started)
+    summary, timeline = analyse(args, demo, report, trace, phases, machine, versions_after, started)
     for path in (args.timeline_json, args.svg, args.summary):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(args.timeline_json, "w") as f:
