@@ -35,7 +35,7 @@ final class FeatureGateSimulationTests: XCTestCase {
             XCTAssertTrue(cluster.bootstrap(), "seed \(seed): bootstrap: \(cluster.violations)")
             cluster.faultsEnabled = false
 
-            // Two 0.2.0 nodes join three 0.1.0 nodes: five members on two releases.
+            // Two nodes of this build join three 0.1.0 nodes: five members on two releases.
             for _ in 0..<2 {
                 let added = cluster.addNode(binaryPath: Self.newBinary)
                 XCTAssertTrue(cluster.run(until: { cluster.memberState(of: added) != nil }, millisecondsMax: 5_000), "seed \(seed)")
@@ -46,8 +46,9 @@ final class FeatureGateSimulationTests: XCTestCase {
             }
             cluster.run(milliseconds: 6_000)
             let mixed = cluster.counters
-            XCTAssertGreaterThan(mixed.replicationBatchesByVersions["0.1.0->0.2.0", default: 0], 0, "seed \(seed): \(mixed.replicationBatchesByVersions)")
-            XCTAssertGreaterThan(mixed.replicationBatchesByVersions["0.2.0->0.1.0", default: 0], 0, "seed \(seed): \(mixed.replicationBatchesByVersions)")
+            let (old, new) = (BuildInfo.release_0_1_0.softwareVersion, RondoVersion.current)
+            XCTAssertGreaterThan(mixed.replicationBatchesByVersions["\(old)->\(new)", default: 0], 0, "seed \(seed): \(mixed.replicationBatchesByVersions)")
+            XCTAssertGreaterThan(mixed.replicationBatchesByVersions["\(new)->\(old)", default: 0], 0, "seed \(seed): \(mixed.replicationBatchesByVersions)")
             XCTAssertEqual(mixed.replicationBatchesLZ4, 0, "seed \(seed): LZ4 while a 0.1.0 member is in the cluster")
             XCTAssertTrue(cluster.violations.isEmpty, "seed \(seed): \(cluster.violations)")
 
