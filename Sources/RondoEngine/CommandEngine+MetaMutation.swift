@@ -111,7 +111,7 @@ extension CommandEngine {
         let returnsValue = meta.flags.contains("v")
         if returnsValue {
             out.writeStaticString("VA ")
-            out.writeDecimal(Self.decimalDigitCount(value))
+            out.writeDecimal(RawReplyWriter.decimalDigitCount(value))
         } else {
             out.writeStaticString("HD")
         }
@@ -147,16 +147,5 @@ extension CommandEngine {
         out.writeStaticString(" cls=1 size=")
         out.writeDecimal(meta.key.readableBytes + item.value.readableBytes)
         out.writeCRLF()
-    }
-
-    /// `VA` states the length of the number before its digits.
-    static func decimalDigitCount(_ value: UInt64) -> Int {
-        var count = 1
-        var rest = value / 10
-        while rest > 0 {
-            count += 1
-            rest /= 10
-        }
-        return count
     }
 }
