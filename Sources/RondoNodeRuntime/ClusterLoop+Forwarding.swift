@@ -25,32 +25,23 @@ extension ClusterLoop {
             return completion.fail(GatewayFailure(reason: "too many forwarded requests in flight"))
         }
         nextForwardID += 1
-        let id = nextForwardID
-        guard connectedPeers.contains(peer) else {
-            return completion.fail(GatewayFailure(reason: "\(peer) is unreachable"))
-        }
-        // The first send, inline: one insertion, no lookup and copy of the entry just made (a
-        // fresh id is in no retry set).
-        let deadline = now().adding(milliseconds: configuration.forwardTimeout.nanoseconds / 1_000_000)
-        forwards[id] = PendingForward(request: request, peer: peer, completion: completion, retry: ForwardRetry(), deadline: deadline)
-        forwardDeadlines.append((id: id, deadline: deadline))
-        send(ForwardedRequest(requestID: id, request: request), toPeer: peer)
+        dispatch(
+            PendingForward(request: request, peer: peer, completion: completion, retry: ForwardRetry(), deadline: nil),
+            id: nextForwardID, to: peer)
     }
 
-    /// (Re)sends forward `id` to `peer`, or fails it at once when `peer` is unreachable.
-    private func send(_ id: UInt64, to peer: NodeID) {
-        guard var forward = forwards[id] else { return }
+    /// Sends forward `id` — not in `forwards` or `retryingForwards`: new, or taken out to be sent
+    /// again — to `peer` and records it with its deadline (one insertion, no lookup and copy on
+    /// the hot path), or fails it at once when `peer` is unreachable.
+    private func dispatch(_ forward: PendingForward, id: UInt64, to peer: NodeID) {
         guard connectedPeers.contains(peer) else {
-            forwards[id] = nil
-            retryingForwards.remove(id)
-            forward.completion.fail(GatewayFailure(reason: "\(peer) is unreachable"))
-            return
+            return forward.completion.fail(GatewayFailure(reason: "\(peer) is unreachable"))
         }
         let deadline = now().adding(milliseconds: configuration.forwardTimeout.nanoseconds / 1_000_000)
+        var forward = forward
         forward.peer = peer
         forward.deadline = deadline
         forwards[id] = forward
-        retryingForwards.remove(id)
         forwardDeadlines.append((id: id, deadline: deadline))
         send(ForwardedRequest(requestID: id, request: forward.request), toPeer: peer)
     }
@@ -140,8 +131,7 @@ extension ClusterLoop {
                 return forward.completion.fail(GatewayFailure(reason: "no address for member \(destination)"))
             }
             logger.debug("forwarded request sent again", metadata: ["peer": "\(peer)", "previous_peer": "\(forward.peer)", "epoch": "\(node.epoch ?? 0)"])
-            forwards[id] = forward
-            send(id, to: peer)
+            dispatch(forward, id: id, to: peer)
         case .unavailable(let reason):
             forward.completion.fail(GatewayFailure(reason: reason))
         }
