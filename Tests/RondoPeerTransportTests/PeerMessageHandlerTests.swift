@@ -10,12 +10,22 @@ import XCTest
 final class PeerMessageHandlerTests: XCTestCase {
     private typealias T = TransportTestSupport
 
-    private func acceptingChannel(_ events: EventLog<PeerChannelEvent>) throws -> (EmbeddedChannel, PeerConnection) {
+    private func acceptingChannel(
+        _ events: EventLog<PeerChannelEvent>, protocolLimits: PeerProtocolLimits = .default
+    ) throws -> (EmbeddedChannel, PeerConnection) {
         let channel = EmbeddedChannel()
         let connection = try PeerPipeline.configure(
-            channel, side: .accepting(T.policy()), logger: T.logger, onEvent: { _, event in events.append(event) })
+            channel, side: .accepting(T.policy()), protocolLimits: protocolLimits, logger: T.logger,
+            onEvent: { _, event in events.append(event) })
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         return (channel, connection)
+    }
+
+    /// Every outbound byte written so far, in one buffer.
+    private func allSent(_ channel: EmbeddedChannel) throws -> ByteBuffer {
+        var sent = ByteBuffer()
+        while var part = try channel.readOutbound(as: ByteBuffer.self) { sent.writeBuffer(&part) }
+        return sent
     }
 
     private func bytes(_ messages: [any PeerMessage]) -> ByteBuffer {
@@ -59,8 +69,7 @@ final class PeerMessageHandlerTests: XCTestCase {
         XCTAssertNil(try channel.readOutbound(as: ByteBuffer.self), "written, not flushed, while the iteration runs")
         channel.embeddedEventLoop.run()
         var decoder = PeerFrameDecoder()
-        var sent = ByteBuffer()
-        while var part = try channel.readOutbound(as: ByteBuffer.self) { sent.writeBuffer(&part) }
+        var sent = try allSent(channel)
         XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 1))
         XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 2))
         _ = try? channel.finish()
@@ -68,11 +77,7 @@ final class PeerMessageHandlerTests: XCTestCase {
 
     func testAFrameOverTheLimitIsRefusedAfterTheFramesSentBeforeIt() throws {
         let events = EventLog<PeerChannelEvent>()
-        let channel = EmbeddedChannel()
-        let connection = try PeerPipeline.configure(
-            channel, side: .accepting(T.policy()), protocolLimits: PeerProtocolLimits(frameBytesMax: 512), logger: T.logger,
-            onEvent: { _, event in events.append(event) })
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        let (channel, connection) = try acceptingChannel(events, protocolLimits: PeerProtocolLimits(frameBytesMax: 512))
         try channel.writeInbound(bytes([T.hello("node-7")]))
         XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
         connection.send(DropVnode(vnode: 1))
@@ -98,8 +103,7 @@ final class PeerMessageHandlerTests: XCTestCase {
         XCTAssertNil(try channel.readOutbound(as: ByteBuffer.self), "written, not flushed, while the iteration runs")
         channel.embeddedEventLoop.run()
         var decoder = PeerFrameDecoder()
-        var sent = ByteBuffer()
-        while var part = try channel.readOutbound(as: ByteBuffer.self) { sent.writeBuffer(&part) }
+        var sent = try allSent(channel)
         XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 1))
         XCTAssertEqual(
             try ForwardedReply(decoding: XCTUnwrap(decoder.decode(buffer: &sent))),
@@ -110,11 +114,7 @@ final class PeerMessageHandlerTests: XCTestCase {
 
     func testAReplyWrittenInPlaceOverTheLimitIsRefusedLikeAnyFrame() throws {
         let events = EventLog<PeerChannelEvent>()
-        let channel = EmbeddedChannel()
-        let connection = try PeerPipeline.configure(
-            channel, side: .accepting(T.policy()), protocolLimits: PeerProtocolLimits(frameBytesMax: 512), logger: T.logger,
-            onEvent: { _, event in events.append(event) })
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        let (channel, connection) = try acceptingChannel(events, protocolLimits: PeerProtocolLimits(frameBytesMax: 512))
         try channel.writeInbound(bytes([T.hello("node-7")]))
         XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
         connection.sendForwardedReply(requestID: 1) { $0.writeString("END\r\n") }
