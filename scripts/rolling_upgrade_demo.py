@@ -12,6 +12,7 @@ exits 1 if a target is missed (after writing every output). Every process it sta
 PID at the end, also on Ctrl-C, SIGTERM or failure. Standard library only.
 """
 import argparse
+import bisect
 import json
 import os
 import platform
@@ -378,8 +379,10 @@ def percentile(latencies, q):
 
 
 def latencies_between(ops, first, last):
-    """Latencies of the operations meant to be sent in (first, last]."""
-    return [latency for sent, latency in ops if first < sent <= last]
+    """Latencies of the operations meant to be sent in (first, last]; `ops` is sorted by send time."""
+    begin = bisect.bisect_right(ops, first, key=lambda op: op[0])
+    end = bisect.bisect_right(ops, last, key=lambda op: op[0])
+    return [latency for _, latency in ops[begin:end]]
 
 
 def window_p99s(ops, first, last):

@@ -269,7 +269,7 @@ final class VerifyingWorker {
                 readBack.keysUnverified += 1
             } else {
                 recorder.recordVerification { $0.clientErrors += 1 }
-                trace(attempt, .failed)
+                trace(attempt, .failed, latencyMicroseconds: max(0, (now - attempt.intendedSendTime).nanoseconds / 1_000))
             }
             pending = nil
             advance()
@@ -289,9 +289,9 @@ final class VerifyingWorker {
             judge(verdict, keyIndex: key, data: attempt.hitData)
         }
         if case .readBack = phase {} else {
-            let latency = NIODeadline.now() - attempt.intendedSendTime
-            recorder.record(attempt.operation.kind, outcome, latencyMicroseconds: UInt64(max(0, latency.nanoseconds / 1_000)))
-            trace(attempt, .succeeded)
+            let latencyMicroseconds = max(0, (NIODeadline.now() - attempt.intendedSendTime).nanoseconds / 1_000)
+            recorder.record(attempt.operation.kind, outcome, latencyMicroseconds: UInt64(latencyMicroseconds))
+            trace(attempt, .succeeded, latencyMicroseconds: latencyMicroseconds)
         }
         pending = nil
         advance()
@@ -301,12 +301,11 @@ final class VerifyingWorker {
     /// those still in flight at the stop (finished while draining). Those finished between the
     /// timeline's last interval and the stop are traced though not in the timeline, so the trace
     /// can hold a few operations more than the summary.
-    private func trace(_ attempt: Pending, _ outcome: OperationTrace.Outcome) {
+    private func trace(_ attempt: Pending, _ outcome: OperationTrace.Outcome, latencyMicroseconds: Int64) {
         guard recorder.isTracing, case .load = phase else { return }
-        let latency = NIODeadline.now() - attempt.intendedSendTime
         recorder.recordTrace(OperationTrace(
             intendedSendUptimeNanoseconds: attempt.intendedSendTime.uptimeNanoseconds,
-            latencyMicroseconds: UInt32(clamping: max(0, latency.nanoseconds / 1_000)),
+            latencyMicroseconds: UInt32(clamping: latencyMicroseconds),
             kind: attempt.operation.kind, outcome: outcome, attempts: UInt8(clamping: attempt.attempts.attempt),
             serverIndex: UInt16(clamping: attempt.attempts.serverIndex), workerIndex: UInt32(clamping: index)))
     }
