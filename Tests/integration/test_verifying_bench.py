@@ -41,7 +41,11 @@ def test_verifying_bench_passes_a_healthy_run(rondo, tmp_path):
     lines = trace_path.read_text().splitlines()
     assert lines[0] == "unix_seconds,latency_us,op,outcome,attempts,server,worker"
     rows = [line.split(",") for line in lines[1:]]
-    assert report["summary"]["operations"] <= len(rows) <= report["summary"]["operations"] + 20, \
+    # The stragglers are those finished in the moment between the last interval and the stop,
+    # which grows on a loaded machine: the bound is one second of this run's rate (it was 20, and
+    # this test failed once under load without its message being kept; this is the assertion
+    # here that depends on timing).
+    assert report["summary"]["operations"] <= len(rows) <= report["summary"]["operations"] + 400, \
         (len(rows), report["summary"]["operations"])
     sent = [float(r[0]) for r in rows]
     assert sent == sorted(sent)
