@@ -7,7 +7,7 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 enum LoggingBootstrap {
     static func bootstrap(level: Logger.Level, label: String) -> Logger {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = MillisecondLogHandler(label: label)
             handler.logLevel = level
             return handler
         }
