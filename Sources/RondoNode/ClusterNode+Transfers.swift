@@ -78,17 +78,25 @@ extension ClusterNode {
                     transfer.orderedRate?.consume(bytes: batch.items.readableBytes, now: now)
                     outgoing[key] = transfer
                     emit(.sendToPeer(transfer.targetNode, .transfer(batch)))
+                    // Finished with its last batch, not at a later tick: the target may catch up
+                    // and be counted before then, and the completion would report 0 bytes.
+                    if batch.isLast {
+                        finishOutgoing(key, bodyBytesSent: transfer.source.bodyBytesSent, now: now)
+                        break
+                    }
                     continue
                 }
                 outgoing[key] = transfer
-                if case .finished = action {
-                    transferBytes[key] = UInt64(transfer.source.bodyBytesSent)
-                    outgoing[key] = nil
-                    startScheduled(scheduler.finished(key), now: now)
-                }
+                if case .finished = action { finishOutgoing(key, bodyBytesSent: transfer.source.bodyBytesSent, now: now) }
                 break
             }
         }
+    }
+
+    private func finishOutgoing(_ key: ScheduledTransfer, bodyBytesSent: Int, now: ClusterInstant) {
+        transferBytes[key] = UInt64(bodyBytesSent)
+        outgoing[key] = nil
+        startScheduled(scheduler.finished(key), now: now)
     }
 
     func receiveTransfer(_ batch: TransferBatch, from sender: NodeID, now: ClusterInstant) {

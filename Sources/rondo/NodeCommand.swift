@@ -102,6 +102,9 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Bytes per second this node's outgoing transfers may send together.")
     var transferBytesPerSecond = ClusterNodeConfiguration().transferBytesPerSecond
 
+    @Option(help: "Uncompressed bytes per vnode transfer batch. Smaller batches hold the node's cluster loop for less time (lower latency for requests during a migration); larger ones cost less per byte.")
+    var transferBatchBytes = TransferSourceConfiguration.batchBytesDefault
+
     @Option(help: "How outgoing vnode transfers travel: lz4 (smaller on the wire) or none (less CPU; for data LZ4 cannot shrink).")
     var transferCompression: TransferCompressionName = .lz4
 
@@ -156,6 +159,9 @@ struct NodeCommand: AsyncParsableCommand {
         }
         guard (1...TransferThrottle.bytesPerSecondMax).contains(transferBytesPerSecond) else {
             throw ValidationError("--transfer-bytes-per-second must be 1...\(TransferThrottle.bytesPerSecondMax)")
+        }
+        guard (1024...TransferSourceConfiguration.batchBytesLimit).contains(transferBatchBytes) else {
+            throw ValidationError("--transfer-batch-bytes must be 1024...\(TransferSourceConfiguration.batchBytesLimit)")
         }
     }
 
@@ -258,7 +264,7 @@ struct NodeCommand: AsyncParsableCommand {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let nodeConfiguration = ClusterNodeConfiguration(
             replication: ReplicationConfiguration(writeAckPolicy: writeAck),
-            transferSource: TransferSourceConfiguration(compression: transferCompression.compression),
+            transferSource: TransferSourceConfiguration(batchBytesMax: transferBatchBytes, compression: transferCompression.compression),
             transferConcurrency: transferConcurrency, transferBytesPerSecond: transferBytesPerSecond,
             previousRunTableEpoch: dataDirectory?.previousRun?.tableEpoch)
         let build = try advertisedBuild()

@@ -327,9 +327,12 @@ final class ClusterNodeTests: XCTestCase {
         let target = H.makeNode(targetID)
         for node in [source, target] { _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0)) }
         let key = H.key(inVnode: vnode, of: source)
-        _ = source.store.store(key, value: ByteBuffer(string: "copied"), flags: 0, expiresAt: 0, mode: .set)
+        // One item larger than the burst, ordered at 1 kB/s: its one (last) batch puts the copy's
+        // rate in debt for seconds, long after the target has caught up and been counted.
+        let value = ByteBuffer(repeating: 0x63, count: 16 << 10)
+        _ = source.store.store(key, value: value, flags: 0, expiresAt: 0, mode: .set)
 
-        let order = NodeTransferOrder(vnode: vnode, source: H.n1, target: targetID, targetMemberID: targetMember, bytesPerSecond: 1 << 20, attempt: 1)
+        let order = NodeTransferOrder(vnode: vnode, source: H.n1, target: targetID, targetMemberID: targetMember, bytesPerSecond: 1_000, attempt: 1)
         _ = source.receiveFromCoordinator(.transferOrder(order), now: H.instant(0))
         var toCoordinator: [NodeMessage] = []
         var now: Int64 = 1
@@ -343,8 +346,12 @@ final class ClusterNodeTests: XCTestCase {
             inFlight += effects.peerMessages.map { (to, $0.0, $0.1) }
             toCoordinator += effects.coordinatorMessages
         }
-        XCTAssertEqual(target.store.peek(key).map { String(buffer: $0.value) }, "copied")
-        XCTAssertTrue(toCoordinator.contains { if case .transferCompleted(vnode, _, _) = $0 { true } else { false } })
+        XCTAssertEqual(target.store.peek(key)?.value, value)
+        // The completion counts the bytes sent: the source finished with its last batch, not at a
+        // later tick the rate would have allowed.
+        let completedBytes = toCoordinator.compactMap { if case .transferCompleted(vnode, _, let bytes) = $0 { bytes } else { nil } }
+        XCTAssertEqual(completedBytes.count, 1)
+        XCTAssertGreaterThan(completedBytes.first ?? 0, UInt64(value.readableBytes))
         XCTAssertEqual(target.replicaAppliedThrough(of: vnode), 0)
     }
 
