@@ -58,6 +58,7 @@ extension ClusterNode {
         }
         tickPrimaries(now: now)
         pumpTransfers(now: now)
+        stepDrops()
         return drainEffects()
     }
 
@@ -93,6 +94,7 @@ extension ClusterNode {
     /// Drops every copy: the coordinator said this node starts empty.
     func discardEverything() {
         for vnode in 0..<store.configuration.vnodeCount.value { store.dropVnode(vnode) }
+        pendingDrops = []
         primaries = [:]
         appliers = [:]
         incoming = [:]

@@ -56,6 +56,7 @@ extension ClusterNode {
 
     private func applyRoles(of vnode: Int, me: MemberID, table: RoutingTable, previous: RoutingTable?, now: ClusterInstant) {
         let replicas = table.replicas(of: vnode)
+        if replicas.contains(me) { finishPendingDrop(of: vnode) }
         let secondaries = Array(replicas.dropFirst())
         let previousPrimary = previous?.replicas(of: vnode).first
         if replicas.first == me {
@@ -119,6 +120,25 @@ extension ClusterNode {
         }
         appliers[vnode] = nil
         incoming[vnode] = nil
+        if !pendingDrops.contains(vnode) { pendingDrops.append(vnode) }
+    }
+
+    /// Frees up to `dropItemsPerTickMax` items of the dropped copies, oldest drop first.
+    func stepDrops() {
+        var budget = configuration.dropItemsPerTickMax
+        while budget > 0, let vnode = pendingDrops.first {
+            let step = store.dropVnodeStep(vnode, maxItems: budget)
+            budget -= step.dropped
+            if step.isEmpty { pendingDrops.removeFirst() }
+        }
+    }
+
+    /// A copy that comes back to this node while its drop is still freeing items: whatever is
+    /// left of the old copy goes now, so that nothing of it is served or freed later under the
+    /// new one.
+    func finishPendingDrop(of vnode: Int) {
+        guard let position = pendingDrops.firstIndex(of: vnode) else { return }
+        pendingDrops.remove(at: position)
         store.dropVnode(vnode)
     }
 }

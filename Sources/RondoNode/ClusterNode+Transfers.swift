@@ -103,6 +103,7 @@ extension ClusterNode {
         let vnode = Int(batch.vnode)
         if (try? batch.batchIndex()) == 0 {
             // A new transfer: the snapshot replaces whatever copy this node had.
+            finishPendingDrop(of: vnode)
             appliers[vnode] = nil
             incoming[vnode] = VnodeTransferTarget(vnode: vnode, store: store)
         }

@@ -66,6 +66,10 @@ public final class ClusterNode {
     /// drop).
     var appliers: [Int: VnodeReplicaApplier] = [:]
     var incoming: [Int: VnodeTransferTarget] = [:]
+    /// Copies the coordinator dropped whose items are still being freed, a few per `tick`
+    /// (`dropItemsPerTickMax`), oldest first. Nothing reads them meanwhile; a copy that comes back
+    /// (a transfer to this node, a table listing it) is first dropped whole.
+    var pendingDrops: [Int] = []
     var outgoing: [ScheduledTransfer: OutgoingTransfer] = [:]
     /// Transfers waiting for a scheduler slot.
     var pendingTransfers: [ScheduledTransfer: PendingTransfer] = [:]

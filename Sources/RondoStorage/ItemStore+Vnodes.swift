@@ -40,6 +40,15 @@ extension ItemStore {
         withShard(ofVnode: vnode) { $0.dropVnode(vnode) }
     }
 
+    /// Drops up to `maxItems` (at least 1) of one vnode's items under its shard's lock: how many,
+    /// and whether the vnode is empty now. A node drops a released copy in such steps so that
+    /// neither its loop nor the shard's lock is held for the whole vnode (a 1.7 MB copy took ~3 ms
+    /// in one go). A vnode out of range is empty.
+    public func dropVnodeStep(_ vnode: Int, maxItems: Int) -> (dropped: Int, isEmpty: Bool) {
+        guard isVnode(vnode) else { return (0, true) }
+        return withShard(ofVnode: vnode) { $0.dropVnodeStep(vnode, maxItems: max(1, maxItems)) }
+    }
+
     /// One step of exporting a vnode's live items (replication, migration): up to `maxItems` items
     /// after `cursor` (nil = from the start) and the cursor to continue with, nil when done.
     /// Values are decompressed. Items present for the whole export are returned at least once;

@@ -20,6 +20,28 @@ extension StoreShard {
         vnodes[local].generation = generation
     }
 
+    /// Drops up to `maxItems` of the vnode's items, newest members first: how many, and whether
+    /// none is left (then the vnode starts a new generation, as after `dropVnode`). Unlinking from
+    /// the end of the member list never leaves tombstones behind or triggers a compaction.
+    mutating func dropVnodeStep(_ vnode: Int, maxItems: Int) -> (dropped: Int, isEmpty: Bool) {
+        let local = vnodeIndex(vnode)
+        var dropped = 0
+        while dropped < maxItems, let last = vnodes[local].members.last {
+            guard last != VnodeItems.tombstone else {
+                vnodes[local].members.removeLast()
+                vnodes[local].tombstones -= 1
+                continue
+            }
+            unlink(last)
+            dropped += 1
+        }
+        guard vnodes[local].members.isEmpty else { return (dropped, false) }
+        let generation = vnodes[local].generation &+ 1
+        vnodes[local] = VnodeItems()
+        vnodes[local].generation = generation
+        return (dropped, true)
+    }
+
     /// Up to `maxItems` live items in stored form, from the cursor on.
     func exportStep(vnode: Int, after cursor: VnodeExportCursor?, maxItems: Int, at time: AccessTime)
         -> (items: [FetchedExport], next: VnodeExportCursor?)

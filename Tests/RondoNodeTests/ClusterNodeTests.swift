@@ -163,7 +163,51 @@ final class ClusterNodeTests: XCTestCase {
 
         let dropped = node.receiveFromCoordinator(.drop(vnode: unlisted), now: H.instant(1))
         XCTAssertTrue(dropped.incidents.isEmpty)
+        _ = node.tick(now: H.instant(2))
         XCTAssertEqual(node.store.itemCount(inVnode: unlisted), 0)
+    }
+
+    /// A dropped copy is freed `dropItemsPerTickMax` items a tick, not in one go; a copy of the same
+    /// vnode that comes back meanwhile (a transfer to this node) replaces what is left of it and
+    /// is not freed with it.
+    func testADroppedCopyIsFreedOverTicksAndACopyComingBackIsNotFreedWithIt() throws {
+        let table = try H.initialTable(replicaCount: 2)
+        let vnode = try XCTUnwrap((0..<H.vnodeCount.value).first { table.primary(of: $0) == MemberID(1) })
+        let targetMember = try XCTUnwrap(table.members.map(\.id).first { !table.replicas(of: vnode).contains($0) })
+        let targetID = H.nodeID(of: targetMember)
+        let source = H.makeNode(H.n1)
+        let target = H.makeNode(targetID) { $0.dropItemsPerTickMax = 100 }
+        for node in [source, target] { _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0)) }
+        // The target still holds 250 items of an old copy of the vnode when it is told to drop it.
+        var oldKeys: [ByteBuffer] = []
+        for index in 0..<100_000 where oldKeys.count < 250 {
+            let key = ByteBuffer(string: "old-\(index)")
+            guard target.vnode(of: key) == vnode else { continue }
+            _ = target.store.store(key, value: ByteBuffer(string: "old"), flags: 0, expiresAt: 0, mode: .set)
+            oldKeys.append(key)
+        }
+        XCTAssertTrue(target.receiveFromCoordinator(.drop(vnode: vnode), now: H.instant(1)).incidents.isEmpty)
+        XCTAssertEqual(target.store.itemCount(inVnode: vnode), 250, "nothing is freed before a tick")
+        _ = target.tick(now: H.instant(10))
+        XCTAssertEqual(target.store.itemCount(inVnode: vnode), 150)
+
+        // The copy comes back before the drop is done.
+        let key = H.key(inVnode: vnode, of: source)
+        _ = source.store.store(key, value: ByteBuffer(string: "new"), flags: 0, expiresAt: 0, mode: .set)
+        let order = NodeTransferOrder(vnode: vnode, source: H.n1, target: targetID, targetMemberID: targetMember, bytesPerSecond: 1 << 20, attempt: 1)
+        _ = source.receiveFromCoordinator(.transferOrder(order), now: H.instant(11))
+        var inFlight: [(from: NodeID, to: NodeID, NodeMessage)] = source.tick(now: H.instant(12)).peerMessages.map { (H.n1, $0.0, $0.1) }
+        var now: Int64 = 12
+        while !inFlight.isEmpty, now < 100 {
+            now += 1
+            let (from, to, message) = inFlight.removeFirst()
+            let effects = (to == H.n1 ? source : target).receive(message, from: from, now: H.instant(now))
+            inFlight += effects.peerMessages.map { (to, $0.0, $0.1) }
+        }
+        for tick in 0..<10 { _ = target.tick(now: H.instant(200 + Int64(tick) * 10)) }
+        XCTAssertEqual(target.store.itemCount(inVnode: vnode), 1, "the new copy, and nothing of the old one")
+        XCTAssertEqual(target.store.peek(key).map { String(buffer: $0.value) }, "new")
+        XCTAssertNil(target.store.peek(oldKeys[0]))
     }
 
     // MARK: Coordinator connection

@@ -43,6 +43,51 @@ final class VnodeTests: XCTestCase {
         assertConsistent(store)
     }
 
+    /// A node frees a dropped copy a few items per tick: each step frees at most its share, the
+    /// store stays consistent between steps (deletes in the middle leave tombstones the steps skip),
+    /// other vnodes are untouched, and the emptied vnode takes items again.
+    func testDroppingAVnodeInStepsFreesAtMostEachStepsShareUntilEmpty() {
+        let (store, _) = makeStore(vnodeCount: 16, shardCount: 4)
+        var keysByVnode: [Int: [String]] = [:]
+        for i in 0..<2_000 {
+            let key = "key\(i)"
+            _ = store.store(bytes(key), value: bytes("value\(i)"), flags: 0, expiresAt: 0, mode: .set)
+            keysByVnode[store.vnode(of: bytes(key)), default: []].append(key)
+        }
+        let dropped = 5
+        let keys = keysByVnode[dropped]!
+        XCTAssertGreaterThan(keys.count, 60)
+        // Deleted members in the middle and at the end: tombstones, and a trimmed tail.
+        for key in keys.prefix(20) where keys.firstIndex(of: key)! % 3 == 0 { _ = store.delete(bytes(key)) }
+        _ = store.delete(bytes(keys.last!))
+        let otherBytes = store.stats().bytes - store.bytes(inVnode: dropped)
+        var steps = 0
+        while true {
+            let before = store.itemCount(inVnode: dropped)
+            let step = store.dropVnodeStep(dropped, maxItems: 16)
+            steps += 1
+            XCTAssertLessThanOrEqual(step.dropped, 16)
+            XCTAssertEqual(store.itemCount(inVnode: dropped), before - step.dropped)
+            assertConsistent(store)
+            if step.isEmpty { break }
+            XCTAssertEqual(step.dropped, 16, "a step that does not empty the vnode uses its whole share")
+            XCTAssertLessThan(steps, 1_000)
+        }
+        XCTAssertEqual(steps, (keys.count - 8 + 15) / 16)
+        XCTAssertEqual(store.itemCount(inVnode: dropped), 0)
+        XCTAssertEqual(store.bytes(inVnode: dropped), 0)
+        XCTAssertEqual(store.stats().bytes, otherBytes)
+        XCTAssertEqual(store.memoryUsedBytes, otherBytes)
+        for (vnode, keys) in keysByVnode where vnode != dropped {
+            XCTAssertEqual(store.itemCount(inVnode: vnode), keys.count)
+        }
+        XCTAssertEqual(store.dropVnodeStep(dropped, maxItems: 16).isEmpty, true)
+        XCTAssertEqual(store.dropVnodeStep(99, maxItems: 16).isEmpty, true, "out of range: nothing to drop")
+        _ = store.store(bytes(keys[1]), value: bytes("again"), flags: 0, expiresAt: 0, mode: .set)
+        XCTAssertEqual(store.itemCount(inVnode: dropped), 1)
+        assertConsistent(store)
+    }
+
     func testBytesPerVnodeFollowStoresReplacementsDeletesAndDrops() {
         let (store, _) = makeStore(vnodeCount: 16, shardCount: 4)
         var expected: [Int: Int] = [:]
