@@ -57,7 +57,7 @@ extension ClusterNode {
             emit(.sendToCoordinator(.heartbeat(heartbeat)))
         }
         tickPrimaries(now: now)
-        pumpTransfers(now: now)
+        sendTransferBatches(now: now)
         stepDrops()
         return drainEffects()
     }

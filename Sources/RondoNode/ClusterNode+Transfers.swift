@@ -63,34 +63,47 @@ extension ClusterNode {
         }
     }
 
-    /// Sends what the throttles allow of each outgoing transfer: the node's own (shared by all
-    /// of its copies) and the copy's ordered rate.
-    func pumpTransfers(now: ClusterInstant) {
+    /// Sends what the throttles allow of the outgoing transfers, at most
+    /// `transferBatchesPerPumpMax` batches; `transferBatchesMayBeReady` tells whether it stopped at
+    /// that budget (so another pump may send more at once) rather than at the throttles.
+    func sendTransferBatches(now: ClusterInstant) {
+        var budget = configuration.transferBatchesPerPumpMax
+        transferBatchesMayBeReady = false
         for key in outgoing.keys.sorted(by: { ($0.vnode, $0.target) < ($1.vnode, $1.target) }) {
-            for _ in 0..<configuration.transferBatchesPerTickMax {
-                guard var transfer = outgoing[key] else { break }
+            while var transfer = outgoing[key] {
                 if let sendableAt = transfer.orderedRate?.sendableAt(now: now), sendableAt > now {
                     outgoing[key] = transfer
                     break
                 }
+                guard budget > 0 else {
+                    transferBatchesMayBeReady = true
+                    return
+                }
                 let action = transfer.source.nextBatch(now: now, throttle: &throttle)
-                if case .send(let batch) = action {
+                outgoing[key] = transfer
+                switch action {
+                case .send(let batch):
+                    budget -= 1
                     transfer.orderedRate?.consume(bytes: batch.items.readableBytes, now: now)
                     outgoing[key] = transfer
                     emit(.sendToPeer(transfer.targetNode, .transfer(batch)))
-                    // Finished with its last batch, not at a later tick: the target may catch up
+                    // Finished with its last batch, not at a later pump: the target may catch up
                     // and be counted before then, and the completion would report 0 bytes.
-                    if batch.isLast {
-                        finishOutgoing(key, bodyBytesSent: transfer.source.bodyBytesSent, now: now)
-                        break
-                    }
-                    continue
+                    if batch.isLast { finishOutgoing(key, bodyBytesSent: transfer.source.bodyBytesSent, now: now) }
+                case .finished:
+                    finishOutgoing(key, bodyBytesSent: transfer.source.bodyBytesSent, now: now)
+                case .waitUntil:
+                    // The node's own throttle: no other transfer may send either.
+                    return
                 }
-                outgoing[key] = transfer
-                if case .finished = action { finishOutgoing(key, bodyBytesSent: transfer.source.bodyBytesSent, now: now) }
-                break
             }
         }
+    }
+
+    /// Another pump of the outgoing transfers, between two ticks (see `transferBatchesMayBeReady`).
+    public func pumpTransfers(now: ClusterInstant) -> [NodeEffect] {
+        sendTransferBatches(now: now)
+        return drainEffects()
     }
 
     private func finishOutgoing(_ key: ScheduledTransfer, bodyBytesSent: Int, now: ClusterInstant) {

@@ -71,6 +71,10 @@ public final class ClusterNode {
     /// (a transfer to this node, a table listing it) is first dropped whole.
     var pendingDrops: [Int] = []
     var outgoing: [ScheduledTransfer: OutgoingTransfer] = [:]
+    /// The last pump of the outgoing transfers stopped at `transferBatchesPerPumpMax`, not at the
+    /// throttles: the runtime pumps again soon (`pumpTransfers(now:)`) instead of at the next tick,
+    /// after letting its loop serve requests.
+    public internal(set) var transferBatchesMayBeReady = false
     /// Transfers waiting for a scheduler slot.
     var pendingTransfers: [ScheduledTransfer: PendingTransfer] = [:]
     /// Body bytes of finished outgoing transfers, until the completion is reported.

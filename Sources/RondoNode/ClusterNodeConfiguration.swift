@@ -14,10 +14,12 @@ public struct ClusterNodeConfiguration: Sendable {
     public var transferQueuedMax: Int
     public var transferBytesPerSecond: Int
     public var transferBurstBytes: Int
-    /// Batches one outgoing transfer may send per `tick`, at most (the throttle may allow fewer):
-    /// 32 batches of the default 32 KiB are 1 MiB per 10 ms tick, so an unthrottled copy can still
-    /// reach ~100 MiB/s while a throttled one sends about one small batch at a time.
-    public var transferBatchesPerTickMax: Int
+    /// Batches all outgoing transfers together may send per `tick` or `pumpTransfers` call, at most
+    /// (the throttles may allow fewer). A batch is exported and compressed on the node's loop, which
+    /// also serves requests: the runtime pumps again shortly after (`transferBatchesMayBeReady`),
+    /// letting the loop's I/O in between, so one batch at a time keeps every hold of the loop to
+    /// one batch while a fast copy still moves tens of MB/s.
+    public var transferBatchesPerPumpMax: Int
     /// Items of dropped copies freed per `tick`, at most: a released node drops every copy it
     /// held at once, and freeing them in one go held its loop (and the shards' locks) for ~3 ms a
     /// vnode, ~0.2 s for a node's share of the demo's data, while its clients' requests waited.
@@ -33,12 +35,12 @@ public struct ClusterNodeConfiguration: Sendable {
         transferSource: TransferSourceConfiguration = TransferSourceConfiguration(),
         heartbeatIntervalMilliseconds: Int64 = 500, helloRetryAfterMilliseconds: Int64 = 500, transferConcurrency: Int = 2,
         transferQueuedMax: Int = 4096, transferBytesPerSecond: Int = 1 << 20, transferBurstBytes: Int = 8 << 10,
-        transferBatchesPerTickMax: Int = 32, dropItemsPerTickMax: Int = 256, parkedHellosMax: Int = 4096,
+        transferBatchesPerPumpMax: Int = 1, dropItemsPerTickMax: Int = 256, parkedHellosMax: Int = 4096,
         previousRunTableEpoch: UInt64? = nil
     ) {
         precondition(heartbeatIntervalMilliseconds >= 1 && helloRetryAfterMilliseconds >= 1)
         precondition(transferConcurrency >= 1 && transferConcurrency <= TransferScheduler.concurrencyMax)
-        precondition(transferBytesPerSecond >= 1 && transferBurstBytes >= 1 && transferBatchesPerTickMax >= 1)
+        precondition(transferBytesPerSecond >= 1 && transferBurstBytes >= 1 && transferBatchesPerPumpMax >= 1)
         precondition(transferQueuedMax >= 0 && parkedHellosMax >= 0 && dropItemsPerTickMax >= 1)
         self.replication = replication
         self.transferSource = transferSource
@@ -48,7 +50,7 @@ public struct ClusterNodeConfiguration: Sendable {
         self.transferQueuedMax = transferQueuedMax
         self.transferBytesPerSecond = transferBytesPerSecond
         self.transferBurstBytes = transferBurstBytes
-        self.transferBatchesPerTickMax = transferBatchesPerTickMax
+        self.transferBatchesPerPumpMax = transferBatchesPerPumpMax
         self.dropItemsPerTickMax = dropItemsPerTickMax
         self.parkedHellosMax = parkedHellosMax
         self.previousRunTableEpoch = previousRunTableEpoch

@@ -47,6 +47,7 @@ final class ClusterLoop {
     var tickTask: RepeatedTask?
     var isStopped = false
     var replicationFlushScheduled = false
+    var transferPumpScheduled = false
 
     /// Peers whose outbound connection (this node's `PeerClient`) completed its handshake.
     var connectedPeers: Set<NodeID> = []
@@ -177,10 +178,28 @@ final class ClusterLoop {
         guard !isStopped else { return }
         let now = self.now()
         perform(node.tick(now: now))
+        scheduleTransferPumpIfReady()
         expireHeld(now: now)
         expireForwards(now: now)
         tickRetries(now: now)
     }
+
+    /// The node pumps one transfer batch at a time (`transferBatchesPerPumpMax`); when it has more
+    /// it may send now, the next pump runs after `transferPumpPause`, a delay and not an immediate
+    /// task: NIO runs immediate tasks back to back, while a delayed one lets the loop wait on its
+    /// sockets first, so the requests that arrived during a batch are served before the next one.
+    private func scheduleTransferPumpIfReady() {
+        guard node.transferBatchesMayBeReady, !transferPumpScheduled else { return }
+        transferPumpScheduled = true
+        loop.assumeIsolated().scheduleTask(in: Self.transferPumpPause) {
+            self.transferPumpScheduled = false
+            guard !self.isStopped else { return }
+            self.perform(self.node.pumpTransfers(now: self.now()))
+            self.scheduleTransferPumpIfReady()
+        }
+    }
+
+    static let transferPumpPause = TimeAmount.microseconds(100)
 
     /// Sends the replication entries of the writes made in this loop iteration in one go, instead
     /// of waiting for the next tick.

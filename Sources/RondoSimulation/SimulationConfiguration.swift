@@ -105,7 +105,7 @@ public struct SimulationConfiguration: Sendable {
         ClusterNodeConfiguration(
             replication: replication, transferSource: transferSource, heartbeatIntervalMilliseconds: heartbeatIntervalMilliseconds,
             helloRetryAfterMilliseconds: heartbeatIntervalMilliseconds, transferConcurrency: 2, transferBytesPerSecond: 1 << 20,
-            transferBurstBytes: 8 << 10, transferBatchesPerTickMax: 4, parkedHellosMax: 4096)
+            transferBurstBytes: 8 << 10, transferBatchesPerPumpMax: 4, parkedHellosMax: 4096)
     }
 
     var transferSource: TransferSourceConfiguration {

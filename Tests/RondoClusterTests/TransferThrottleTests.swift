@@ -10,7 +10,7 @@ final class TransferThrottleTests: XCTestCase {
         var sent = 0
         for millisecond in stride(from: Int64(0), to: seconds * 1000, by: 10) {
             let now = instant(millisecond)
-            // At most 32 batches a tick, like ClusterNodeConfiguration.transferBatchesPerTickMax.
+            // At most 32 batches a tick: a fast copy's throttle must not hold it to one.
             for _ in 0..<32 where throttle.sendableAt(now: now) <= now {
                 throttle.consume(bytes: batchBytes, now: now)
                 sent += batchBytes

@@ -347,6 +347,43 @@ final class ClusterNodeTests: XCTestCase {
         XCTAssertFalse(node.hasTransfersRunning, file: file, line: line)
     }
 
+    /// One batch per pump: the tick sends one and says more may be ready; pumps between ticks send
+    /// the rest while the throttles allow, and the flag falls when they do not.
+    func testATickSendsOneBatchAndPumpsBetweenTicksSendTheRestWithinTheThrottle() throws {
+        let table = try H.initialTable(replicaCount: 2)
+        let vnode = try XCTUnwrap((0..<H.vnodeCount.value).first { table.primary(of: $0) == MemberID(1) })
+        let node = H.makeNode(H.n1) {
+            $0.transferBytesPerSecond = 100_000
+            $0.transferBurstBytes = 2_000
+            $0.transferSource = TransferSourceConfiguration(batchBytesMax: 512, itemsPerExportStepMax: 4, exportStepsPerBatchMax: 16)
+        }
+        _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0))
+        var written = 0
+        for index in 0..<20_000 where written < 60 {
+            let key = ByteBuffer(string: "bulk-\(index)")
+            guard node.vnode(of: key) == vnode else { continue }
+            _ = node.store.store(key, value: ByteBuffer(repeating: 0x61, count: 100), flags: 0, expiresAt: 0, mode: .set)
+            written += 1
+        }
+        let order = NodeTransferOrder(
+            vnode: vnode, source: H.n1, target: NodeID("n4")!, targetMemberID: MemberID(4), bytesPerSecond: 1 << 20, attempt: 1)
+        _ = node.receiveFromCoordinator(.transferOrder(order), now: H.instant(0))
+
+        XCTAssertEqual(node.tick(now: H.instant(10)).transferBatches.count, 1)
+        XCTAssertTrue(node.transferBatchesMayBeReady)
+        // The burst (2 000 bytes, of which the first batch took ~500) allows a few more now.
+        var pumped = 0
+        while node.transferBatchesMayBeReady, pumped < 100 {
+            let batches = node.pumpTransfers(now: H.instant(10)).transferBatches
+            XCTAssertLessThanOrEqual(batches.count, 1)
+            pumped += batches.count
+        }
+        XCTAssertGreaterThanOrEqual(pumped, 2)
+        XCTAssertLessThanOrEqual(pumped, 4, "the throttle's burst, not the pumps, decides")
+        XCTAssertFalse(node.transferBatchesMayBeReady)
+        XCTAssertTrue(node.pumpTransfers(now: H.instant(10)).transferBatches.isEmpty)
+    }
+
     func testATransferOrderOnANonPrimaryIsRefused() throws {
         let table = try H.initialTable(replicaCount: 2)
         let vnode = try XCTUnwrap((0..<H.vnodeCount.value).first { table.replicas(of: $0).last == MemberID(1) })
