@@ -1,5 +1,5 @@
 /// The life of one peer connection from its first byte to its close, without any I/O: the caller
-/// (`PeerHandshakeHandler`, or a test) feeds events and performs the returned `Action`.
+/// (the transport's `PeerInboundHandler`, or a test) feeds events and performs the returned `Action`.
 ///
 /// The connecting side sends `Hello` when the channel becomes active and waits for
 /// `HelloAccepted` or `HelloRefused`; the accepting side waits for `Hello` and answers it through

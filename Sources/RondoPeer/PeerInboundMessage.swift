@@ -1,4 +1,4 @@
-/// A message of an established connection, decoded; what `PeerHandshakeHandler` passes on.
+/// A message of an established connection, decoded; what the handshake state machine delivers.
 /// Handshake messages never appear here: after the handshake they are protocol errors.
 public enum PeerInboundMessage: Sendable, Hashable {
     case heartbeat(Heartbeat)

@@ -1,6 +1,6 @@
 import RondoPeer
 
-/// What happens on one peer connection, in order, as `PeerMessageHandler` reports it. Always
+/// What happens on one peer connection, in order, as `PeerInboundHandler` reports it. Always
 /// delivered on the connection's event loop.
 public enum PeerChannelEvent: Sendable {
     /// Accepting side with owner-decided admission: answer with `PeerConnection.admit`.
