@@ -11,7 +11,10 @@ import RondoPeer
 /// because the connection's hot path is per frame: a forwarded request, its reply and the
 /// replication traffic are one small frame each, and every hop between handlers cost a `NIOAny`
 /// box, a dynamic cast back and a call through the pipeline. Here a frame goes from the receive
-/// buffer to the owner's callback as plain values.
+/// buffer to the owner's callback as plain values. It keeps its own cumulation rather than a
+/// `NIOSingleStepByteToMessageProcessor` (as `MemcachedServerHandler` does) because the processor
+/// holds the last, fully decoded receive buffer until the next read (so NIO's receive-buffer pool
+/// allocates anew) and moves its buffer out and back for every frame.
 ///
 /// Behaviour is the pipeline's it replaces: a frame over the size limit is refused from its length
 /// prefix; a malformed frame, a message before or a handshake message after the handshake closes
