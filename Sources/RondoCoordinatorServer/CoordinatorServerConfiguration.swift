@@ -29,7 +29,7 @@ public struct CoordinatorServerConfiguration: Sendable {
         coordinator: CoordinatorConfiguration = CoordinatorConfiguration(localNodeID: NodeID("coordinator")!),
         transferConcurrencyPerNode: Int? = nil, transferBytesPerSecond: UInt64? = nil,
         tickInterval: TimeAmount = .milliseconds(100),
-        handshakeTimeout: TimeAmount = PeerHandshakeHandler.handshakeTimeoutDefault,
+        handshakeTimeout: TimeAmount = PeerPipeline.handshakeTimeoutDefault,
         outboundLimits: PeerOutboundLimits = .default
     ) {
         self.host = host

@@ -1,5 +1,5 @@
 /// The life of one peer connection from its first byte to its close, without any I/O: the caller
-/// (`PeerHandshakeHandler`, or a test) feeds events and performs the returned `Action`.
+/// (the transport's `PeerInboundHandler`, or a test) feeds events and performs the returned `Action`.
 ///
 /// The connecting side sends `Hello` when the channel becomes active and waits for
 /// `HelloAccepted` or `HelloRefused`; the accepting side waits for `Hello` and answers it through
@@ -15,19 +15,22 @@ public struct PeerHandshakeStateMachine {
         case admitting
     }
 
+    /// The cases that happen once per connection are `indirect` (boxed): the action is returned
+    /// for every received frame, and without the boxes the session and `Hello` they carry made it
+    /// ~300 bytes to copy per frame instead of the delivered message's size.
     public enum Action: Equatable, Sendable {
         case none
         /// Write this frame; the connection continues.
         case send(PeerFrame)
         /// The handshake completed: write `reply` (the accepting side's `HelloAccepted`), then
         /// announce the session.
-        case establish(PeerSession, reply: PeerFrame?)
+        indirect case establish(PeerSession, reply: PeerFrame?)
         /// Ask the owner to decide on this `Hello`; answer with `admissionDecided`.
-        case awaitAdmission(Hello)
+        indirect case awaitAdmission(Hello)
         /// Pass a decoded message on.
         case deliver(PeerInboundMessage)
         /// Write `finalFrame` if any, then close; log `reason`.
-        case close(PeerCloseReason, finalFrame: PeerFrame?)
+        indirect case close(PeerCloseReason, finalFrame: PeerFrame?)
     }
 
     private enum State {

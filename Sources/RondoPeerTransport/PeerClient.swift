@@ -22,7 +22,7 @@ public final class PeerClient: Sendable {
 
         public init(
             protocolLimits: PeerProtocolLimits = .default, outboundLimits: PeerOutboundLimits = .default,
-            handshakeTimeout: TimeAmount = PeerHandshakeHandler.handshakeTimeoutDefault,
+            handshakeTimeout: TimeAmount = PeerPipeline.handshakeTimeoutDefault,
             connectTimeout: TimeAmount = .seconds(2), backoff: ReconnectBackoff = ReconnectBackoff()
         ) {
             self.protocolLimits = protocolLimits

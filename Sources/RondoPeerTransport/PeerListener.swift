@@ -25,7 +25,7 @@ public final class PeerListener: Sendable {
         admission: PeerListenerAdmission,
         protocolLimits: PeerProtocolLimits = .default,
         outboundLimits: PeerOutboundLimits = .default,
-        handshakeTimeout: TimeAmount = PeerHandshakeHandler.handshakeTimeoutDefault,
+        handshakeTimeout: TimeAmount = PeerPipeline.handshakeTimeoutDefault,
         logger: Logger,
         onEvent: @escaping @Sendable (PeerConnection, PeerChannelEvent) -> Void
     ) async throws -> PeerListener {

@@ -1,5 +1,3 @@
-import NIOCore
-import NIOEmbedded
 import RondoCore
 import XCTest
 
@@ -48,30 +46,5 @@ final class PeerAdmissionTests: XCTestCase {
         _ = waiting.frameReceived(T.hello().frame())
         guard case .close(.handshakeTimeout, _) = waiting.handshakeTimedOut() else { return XCTFail("the timeout covers the owner's decision") }
         XCTAssertEqual(waiting.admissionDecided(.accept(acceptance())), .none, "an answer after the timeout is ignored")
-    }
-
-    func testHandlerAsksTheOwnerAndTakesTheAnswerAsAnOutboundEvent() throws {
-        let channel = EmbeddedChannel()
-        let recorder = EventRecorder()
-        try channel.pipeline.syncOperations.addHandler(PeerHandshakeHandler(side: .admitting))
-        try channel.pipeline.syncOperations.addHandler(recorder)
-        channel.pipeline.fireChannelActive()
-        try channel.writeInbound(T.hello().frame())
-        XCTAssertEqual(recorder.events, [.admissionRequested(T.hello())])
-        XCTAssertNil(try channel.readOutbound(as: PeerFrame.self), "nothing is sent before the owner answers")
-        channel.pipeline.triggerUserOutboundEvent(PeerAdmissionAnswer.accept(acceptance()), promise: nil)
-        let reply = try XCTUnwrap(channel.readOutbound(as: PeerFrame.self))
-        XCTAssertEqual(reply.messageType, .helloAccepted)
-        guard case .established? = recorder.events.last else { return XCTFail("established after the answer") }
-        _ = try? channel.finish()
-    }
-}
-
-private final class EventRecorder: ChannelInboundHandler {
-    typealias InboundIn = PeerInboundMessage
-    var events: [PeerConnectionEvent] = []
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let event = event as? PeerConnectionEvent { events.append(event) }
     }
 }

@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOEmbedded
 import RondoCore
 import RondoPeer
 import RondoPeerTransport
@@ -57,4 +58,36 @@ enum TransportTestSupport {
     }
 
     static let fastBackoff = ReconnectBackoff(initialDelay: .milliseconds(20), maxDelay: .milliseconds(200))
+
+    /// An `EmbeddedChannel` with the peer pipeline for `side` (default: accepting with `policy()`),
+    /// connected, its events appended to `events`. `onEvent` runs after the append, on the loop.
+    static func peerChannel(
+        _ events: EventLog<PeerChannelEvent>,
+        side: PeerHandshakeStateMachine.Side = .accepting(policy()),
+        protocolLimits: PeerProtocolLimits = .default,
+        onEvent: @escaping @Sendable (PeerConnection, PeerChannelEvent) -> Void = { _, _ in }
+    ) throws -> (EmbeddedChannel, PeerConnection) {
+        let channel = EmbeddedChannel()
+        let connection = try PeerPipeline.configure(
+            channel, side: side, protocolLimits: protocolLimits, handshakeTimeout: .seconds(5), logger: logger,
+            onEvent: { connection, event in
+                events.append(event)
+                onEvent(connection, event)
+            })
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return (channel, connection)
+    }
+
+    /// Every outbound byte written so far, in one buffer.
+    static func allSent(_ channel: EmbeddedChannel) throws -> ByteBuffer {
+        var sent = ByteBuffer()
+        while var part = try channel.readOutbound(as: ByteBuffer.self) { sent.writeBuffer(&part) }
+        return sent
+    }
+
+    static func bytes(_ messages: [any PeerMessage]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        for message in messages { message.encode(into: &buffer) }
+        return buffer
+    }
 }

@@ -5,39 +5,16 @@ import RondoPeer
 import RondoPeerTransport
 import XCTest
 
-/// The typed handler through `EmbeddedChannel`: established sessions, typed messages, and a
-/// malformed frame that closes the connection with its reason.
-final class PeerMessageHandlerTests: XCTestCase {
+/// The peer pipeline through `EmbeddedChannel`: established sessions, typed messages, the send
+/// path's batching and frame limit, and a malformed frame that closes the connection with its
+/// reason. (`PeerInboundHandlerTests` covers how received bytes become frames and events.)
+final class PeerPipelineTests: XCTestCase {
     private typealias T = TransportTestSupport
-
-    private func acceptingChannel(
-        _ events: EventLog<PeerChannelEvent>, protocolLimits: PeerProtocolLimits = .default
-    ) throws -> (EmbeddedChannel, PeerConnection) {
-        let channel = EmbeddedChannel()
-        let connection = try PeerPipeline.configure(
-            channel, side: .accepting(T.policy()), protocolLimits: protocolLimits, logger: T.logger,
-            onEvent: { _, event in events.append(event) })
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        return (channel, connection)
-    }
-
-    /// Every outbound byte written so far, in one buffer.
-    private func allSent(_ channel: EmbeddedChannel) throws -> ByteBuffer {
-        var sent = ByteBuffer()
-        while var part = try channel.readOutbound(as: ByteBuffer.self) { sent.writeBuffer(&part) }
-        return sent
-    }
-
-    private func bytes(_ messages: [any PeerMessage]) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        for message in messages { message.encode(into: &buffer) }
-        return buffer
-    }
 
     func testTypedMessagesReachTheOwnerAfterTheHandshake() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, connection) = try acceptingChannel(events)
-        try channel.writeInbound(bytes([T.hello("node-7"), EpochAcknowledged(epoch: 4), TransferFailed(vnode: 2, reason: "gone")]))
+        let (channel, connection) = try T.peerChannel(events)
+        try channel.writeInbound(T.bytes([T.hello("node-7"), EpochAcknowledged(epoch: 4), TransferFailed(vnode: 2, reason: "gone")]))
         let kinds = events.all.map { event -> String in
             switch event {
             case .established(let session): return "established \(session.peerNodeID)"
@@ -61,15 +38,15 @@ final class PeerMessageHandlerTests: XCTestCase {
 
     func testSendsOfOneLoopIterationShareOneFlush() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, connection) = try acceptingChannel(events)
-        try channel.writeInbound(bytes([T.hello("node-7")]))
+        let (channel, connection) = try T.peerChannel(events)
+        try channel.writeInbound(T.bytes([T.hello("node-7")]))
         XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer leaves at once")
         connection.send(DropVnode(vnode: 1))
         connection.send(DropVnode(vnode: 2))
         XCTAssertNil(try channel.readOutbound(as: ByteBuffer.self), "written, not flushed, while the iteration runs")
         channel.embeddedEventLoop.run()
         var decoder = PeerFrameDecoder()
-        var sent = try allSent(channel)
+        var sent = try T.allSent(channel)
         XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 1))
         XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 2))
         _ = try? channel.finish()
@@ -77,8 +54,8 @@ final class PeerMessageHandlerTests: XCTestCase {
 
     func testAFrameOverTheLimitIsRefusedAfterTheFramesSentBeforeIt() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, connection) = try acceptingChannel(events, protocolLimits: PeerProtocolLimits(frameBytesMax: 512))
-        try channel.writeInbound(bytes([T.hello("node-7")]))
+        let (channel, connection) = try T.peerChannel(events, protocolLimits: PeerProtocolLimits(frameBytesMax: 512))
+        try channel.writeInbound(T.bytes([T.hello("node-7")]))
         XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
         connection.send(DropVnode(vnode: 1))
         connection.send(TransferFailed(vnode: 2, reason: String(repeating: "x", count: 600)))
@@ -95,15 +72,15 @@ final class PeerMessageHandlerTests: XCTestCase {
 
     func testAReplyWrittenInPlaceLeavesWithTheOtherFramesOfTheIteration() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, connection) = try acceptingChannel(events)
-        try channel.writeInbound(bytes([T.hello("node-7")]))
+        let (channel, connection) = try T.peerChannel(events)
+        try channel.writeInbound(T.bytes([T.hello("node-7")]))
         XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
         connection.send(DropVnode(vnode: 1))
         connection.sendForwardedReply(requestID: 42) { $0.writeString("END\r\n") }
         XCTAssertNil(try channel.readOutbound(as: ByteBuffer.self), "written, not flushed, while the iteration runs")
         channel.embeddedEventLoop.run()
         var decoder = PeerFrameDecoder()
-        var sent = try allSent(channel)
+        var sent = try T.allSent(channel)
         XCTAssertEqual(try DropVnode(decoding: XCTUnwrap(decoder.decode(buffer: &sent))), DropVnode(vnode: 1))
         XCTAssertEqual(
             try ForwardedReply(decoding: XCTUnwrap(decoder.decode(buffer: &sent))),
@@ -114,8 +91,8 @@ final class PeerMessageHandlerTests: XCTestCase {
 
     func testAReplyWrittenInPlaceOverTheLimitIsRefusedLikeAnyFrame() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, connection) = try acceptingChannel(events, protocolLimits: PeerProtocolLimits(frameBytesMax: 512))
-        try channel.writeInbound(bytes([T.hello("node-7")]))
+        let (channel, connection) = try T.peerChannel(events, protocolLimits: PeerProtocolLimits(frameBytesMax: 512))
+        try channel.writeInbound(T.bytes([T.hello("node-7")]))
         XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
         connection.sendForwardedReply(requestID: 1) { $0.writeString("END\r\n") }
         connection.sendForwardedReply(requestID: 2) { $0.writeString(String(repeating: "x", count: 600)) }
@@ -133,8 +110,8 @@ final class PeerMessageHandlerTests: XCTestCase {
 
     func testUnknownOptionalTypesAreSkipped() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, _) = try acceptingChannel(events)
-        var buffer = bytes([T.hello("node-7")])
+        let (channel, _) = try T.peerChannel(events)
+        var buffer = T.bytes([T.hello("node-7")])
         PeerFrame(messageType: PeerMessageType(rawValue: 0x7FF0), flags: [], fields: []).write(into: &buffer)
         EpochAcknowledged(epoch: 1).encode(into: &buffer)
         try channel.writeInbound(buffer)
@@ -145,10 +122,10 @@ final class PeerMessageHandlerTests: XCTestCase {
 
     func testMalformedFrameClosesWithItsReason() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, _) = try acceptingChannel(events)
+        let (channel, _) = try T.peerChannel(events)
         var bad = TransferCompleted(vnode: 1, sequence: 1, bytes: 1).frame()
         bad.fields.removeAll { $0.tag == TransferCompleted.Tag.sequence }
-        var buffer = bytes([T.hello("node-7")])
+        var buffer = T.bytes([T.hello("node-7")])
         bad.write(into: &buffer)
         _ = try? channel.writeInbound(buffer)
         XCTAssertFalse(channel.isActive, "a malformed frame closes the connection")
@@ -160,7 +137,7 @@ final class PeerMessageHandlerTests: XCTestCase {
 
     func testGarbageBeforeTheHandshakeClosesWithoutACrash() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, _) = try acceptingChannel(events)
+        let (channel, _) = try T.peerChannel(events)
         _ = try? channel.writeInbound(ByteBuffer(bytes: [0, 0, 0, 1, 9, 9, 9]))
         XCTAssertFalse(channel.isActive)
         guard case .closed(.protocolClose(.protocolError(.frameLengthTooSmall)))? = events.all.last else {
