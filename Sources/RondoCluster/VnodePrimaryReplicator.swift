@@ -123,7 +123,16 @@ public struct VnodePrimaryReplicator: Sendable {
     /// once per retransmit interval. After `connectionReset` the replica's first ack is taken as
     /// the truth whatever its value (it may have restarted empty); when the log no longer reaches
     /// back to it, the answer is `.rebuildRequired`.
-    public mutating func receiveAck(from member: MemberID, through sequence: UInt64, now: ClusterInstant) -> [PrimaryAction] {
+    ///
+    /// While a transfer to the member is pending, only its snapshot ack (`isSnapshotAck`, the
+    /// target's replica hello of epoch 0) counts: a listed replica being rebuilt keeps acking
+    /// through its old copy until the snapshot replaces it, and counting those acks ended the
+    /// transfer before the snapshot was in — the entries the new copy then needed were never sent
+    /// again, and with `all` every write of the vnode waited for it until the next table (found by
+    /// the rolling-upgrade demo: 27 s of timed-out sets).
+    public mutating func receiveAck(
+        from member: MemberID, through sequence: UInt64, now: ClusterInstant, isSnapshotAck: Bool = false
+    ) -> [PrimaryAction] {
         defer { refreshSettled() }
         guard case .serving = state, var progress = replicas[member] else { return [] }
         guard sequence <= log.lastSequence else {
@@ -133,17 +142,20 @@ public struct VnodePrimaryReplicator: Sendable {
             guard progress.isAwaitingFirstAck else { return [] }
             return reportRebuild(of: member, progress: &progress, now: now)
         }
-        if progress.isAwaitingFirstAck {
+        if progress.pendingUntilSequence != nil, !progress.isAwaitingFirstAck {
+            guard isSnapshotAck else { return [] }
+            // The snapshot is in and holds everything through `sequence`. What was sent after it
+            // may have reached only the copy it replaced, so sending resumes from there (a target
+            // that kept those entries ignores them again).
+            progress.pendingUntilSequence = nil
+            progress.acknowledgedThrough = max(progress.acknowledgedThrough, sequence)
+            progress.sentThrough = progress.acknowledgedThrough
+        } else if progress.isAwaitingFirstAck {
             progress = ReplicaProgress(isSecondary: progress.isSecondary, acknowledgedThrough: sequence, isDown: progress.isDown)
         } else if sequence > progress.acknowledgedThrough {
             progress.acknowledgedThrough = sequence
             progress.sentThrough = max(progress.sentThrough, sequence)
-            if let pendingUntil = progress.pendingUntilSequence, sequence >= pendingUntil { progress.pendingUntilSequence = nil }
-        } else if let pendingUntil = progress.pendingUntilSequence, sequence == pendingUntil {
-            // A target acks its snapshot sequence itself once the snapshot is in (a target acks
-            // nothing before): with no write since, that ack must end the pending state too.
-            progress.pendingUntilSequence = nil
-        } else if sequence == progress.acknowledgedThrough && progress.sentThrough > sequence && progress.pendingUntilSequence == nil {
+        } else if sequence == progress.acknowledgedThrough && progress.sentThrough > sequence {
             if let wentBackAt = progress.wentBackAt, now.milliseconds - wentBackAt.milliseconds < configuration.retransmitAfterMilliseconds {
                 return []
             }

@@ -40,10 +40,11 @@ extension ClusterNode {
         }
     }
 
-    func receiveAck(_ ack: ReplicationAck, from sender: NodeID, now: ClusterInstant) {
+    func receiveAck(_ ack: ReplicationAck, from sender: NodeID, now: ClusterInstant, isSnapshotAck: Bool = false) {
         let vnode = Int(ack.vnode)
         guard primaries.keys.contains(vnode), let member = memberIDs[sender] else { return }
-        let actions = primaries[vnode]!.receiveAck(from: member, through: ack.acknowledgedSequence, now: now)
+        let actions = primaries[vnode]!.receiveAck(
+            from: member, through: ack.acknowledgedSequence, now: now, isSnapshotAck: isSnapshotAck)
         performPrimary(actions, now: now)
     }
 

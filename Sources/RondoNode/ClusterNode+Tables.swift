@@ -51,7 +51,8 @@ extension ClusterNode {
             }
             return
         }
-        receiveAck(ReplicationAck(vnode: UInt32(vnode), acknowledgedSequence: appliedThrough), from: sender, now: now)
+        // Epoch 0 is a transfer target's snapshot ack (`receiveTransfer`), not a table's hello.
+        receiveAck(ReplicationAck(vnode: UInt32(vnode), acknowledgedSequence: appliedThrough), from: sender, now: now, isSnapshotAck: epoch == 0)
     }
 
     private func applyRoles(of vnode: Int, me: MemberID, table: RoutingTable, previous: RoutingTable?, now: ClusterInstant) {

@@ -180,7 +180,7 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         XCTAssertEqual(holders, [a, b])
         // The epoch bump makes the target a secondary: counted once it has acked the snapshot.
         _ = replicator.updateReplicas(secondaries: [a, b, target], down: [], now: instant(5))
-        _ = replicator.receiveAck(from: target, through: 2, now: instant(6))
+        _ = replicator.receiveAck(from: target, through: 2, now: instant(6), isSnapshotAck: true)
         _ = try write(&replicator, 3)
         _ = replicator.receiveAck(from: a, through: 3, now: instant(7))
         XCTAssertTrue(replicator.receiveAck(from: b, through: 3, now: instant(7)).completed.isEmpty, "the target counts now")
@@ -199,7 +199,7 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         _ = replicator.flush(now: instant(1))
         _ = replicator.receiveAck(from: a, through: 1, now: instant(2))
         XCTAssertEqual(replicator.receiveAck(from: b, through: 1, now: instant(2)).completed, [WriteID(1)], "pending: not waited for")
-        _ = replicator.receiveAck(from: target, through: 1, now: instant(3))
+        _ = replicator.receiveAck(from: target, through: 1, now: instant(3), isSnapshotAck: true)
         _ = try write(&replicator, 2)
         _ = replicator.flush(now: instant(4))
         _ = replicator.receiveAck(from: a, through: 2, now: instant(5))
@@ -220,12 +220,43 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         _ = replicator.receiveAck(from: a, through: 1, now: instant(1))
         _ = replicator.receiveAck(from: b, through: 1, now: instant(1))
         XCTAssertEqual(replicator.beginTransfer(to: target, now: instant(2)), 1)
-        let actions = replicator.receiveAck(from: target, through: 1, now: instant(3))
+        let actions = replicator.receiveAck(from: target, through: 1, now: instant(3), isSnapshotAck: true)
         guard case .transferTargetCaughtUp(4, target, 1)? = actions.first else { return XCTFail("\(actions)") }
         _ = try write(&replicator, 2)
         _ = replicator.receiveAck(from: a, through: 2, now: instant(4))
         XCTAssertTrue(replicator.receiveAck(from: b, through: 2, now: instant(4)).completed.isEmpty, "the target counts")
         XCTAssertEqual(replicator.receiveAck(from: target, through: 2, now: instant(5)).completed, [WriteID(2)])
+    }
+
+    /// Found by the rolling-upgrade demo: the primary rebuilt a listed secondary's copy, whose old
+    /// copy kept acking until the snapshot replaced it; one such ack ended the transfer at once, so
+    /// the new copy never got the entries after its snapshot and, counted by `all`, stalled every
+    /// write of the vnode. Only the snapshot ack ends a pending transfer; the entries after the
+    /// snapshot go again from there.
+    func testARebuiltSecondarysOldCopyDoesNotEndItsTransferByAcking() throws {
+        var replicator = primary(.all)
+        for id in 1...2 { _ = try write(&replicator, UInt64(id)) }
+        _ = replicator.flush(now: instant(0))
+        _ = replicator.receiveAck(from: a, through: 2, now: instant(1))
+        XCTAssertEqual(replicator.receiveAck(from: b, through: 2, now: instant(1)).completed, [WriteID(1), WriteID(2)])
+        XCTAssertEqual(replicator.beginTransfer(to: b, now: instant(2)), 2)
+        _ = try write(&replicator, 3)
+        XCTAssertEqual(replicator.flush(now: instant(3)).sends.map(\.member), [a, b])
+        // b's old copy applies entry 3 and acks it before the snapshot reaches it: not counted,
+        // and the transfer is not over.
+        XCTAssertTrue(replicator.receiveAck(from: b, through: 3, now: instant(4)).isEmpty)
+        let completed = replicator.receiveAck(from: a, through: 3, now: instant(4))
+        guard case .completeWrite(WriteID(3), let holders)? = completed.first else { return XCTFail("\(completed)") }
+        XCTAssertEqual(holders, [a], "the replica being rebuilt is not counted")
+        // The snapshot (through 2) replaced the old copy: entry 3 goes again, then b counts.
+        let afterSnapshot = replicator.receiveAck(from: b, through: 2, now: instant(5), isSnapshotAck: true)
+        XCTAssertEqual(afterSnapshot.sends.filter { $0.member == b }.map(\.batch.firstSequence), [3])
+        XCTAssertFalse(afterSnapshot.contains { if case .transferTargetCaughtUp = $0 { true } else { false } }, "not before it holds 3")
+        let caughtUp = replicator.receiveAck(from: b, through: 3, now: instant(6))
+        guard case .transferTargetCaughtUp(4, b, 3)? = caughtUp.first else { return XCTFail("\(caughtUp)") }
+        _ = try write(&replicator, 4)
+        _ = replicator.receiveAck(from: a, through: 4, now: instant(7))
+        XCTAssertEqual(replicator.receiveAck(from: b, through: 4, now: instant(7)).completed, [WriteID(4)], "b counts again")
     }
 
     func testATransferTargetWhoseConnectionResetsIsForgotten() throws {

@@ -212,6 +212,8 @@ struct VnodeSimulation {
             switch envelope.message {
             case .ack(let ack):
                 perform(primary.receiveAck(from: envelope.from, through: ack.acknowledgedSequence, now: clock))
+            case .snapshotAck(let ack):
+                perform(primary.receiveAck(from: envelope.from, through: ack.acknowledgedSequence, now: clock, isSnapshotAck: true))
             case .replication(let batch):
                 deliverReplication(batch, to: envelope.to)
             case .transfer(let batch):
@@ -258,17 +260,21 @@ struct VnodeSimulation {
         do {
             let actions = try target.receive(TransferBatch(decoding: batch.frame()))
             replicas[member]!.role = target.replicaApplier.map(ReplicaRole.applier) ?? .target(target)
-            replicaActions(actions, from: member)
+            replicaActions(actions, from: member, isSnapshotImport: true)
         } catch {
             violations.append("seed \(seed): transfer to \(member) failed: \(error)")
         }
     }
 
-    private mutating func replicaActions(_ actions: [ReplicaAction], from member: MemberID) {
+    /// `isSnapshotImport`: the actions of a transfer batch, whose ack is the snapshot's (as
+    /// `ClusterNode.receiveTransfer` sends it: on the stream, as a replica hello of epoch 0).
+    private mutating func replicaActions(_ actions: [ReplicaAction], from member: MemberID, isSnapshotImport: Bool = false) {
         for action in actions {
             if case .applyFailed = action { violations.append("seed \(seed): \(member) could not apply: \(action)") }
             guard let ack = action.replicationAck else { continue }
-            network.send(.ack(ack), from: member, to: primaryID, now: now, stream: false, using: &generator)
+            network.send(
+                isSnapshotImport ? .snapshotAck(ack) : .ack(ack), from: member, to: primaryID, now: now, stream: isSnapshotImport,
+                using: &generator)
         }
     }
 
