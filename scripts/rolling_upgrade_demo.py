@@ -360,7 +360,8 @@ def node_phases(samples):
         result.append({
             "node": node, "start": start, "release": release, "restart": restart, "return": ret,
             "health_gate": gate, "done": done,
-            "release_seconds": round(restart - release, 2) if release and restart else None,
+            # A restart shorter than the status poll is not seen: the release then ends at the return.
+            "release_seconds": round((restart or ret) - release, 2) if release and (restart or ret) else None,
             "restart_seconds": round(ret - restart, 2) if restart and ret else None,
             "return_seconds": round((gate or done) - ret, 2) if ret and (gate or done) else None,
             "total_seconds": round(done - start, 2) if start and done else None,
@@ -571,7 +572,7 @@ def svg_chart(timeline, summary):
         if "coordinator-stop" in events and "coordinator-ready" in events:
             out.append(shade(x(events["coordinator-stop"]), x(events["coordinator-ready"]), top, bottom, "#bbbbbb"))
         for node in timeline["nodes"]:
-            spans = [("release", node["release"], node["restart"]), ("restart", node["restart"], node["return"]),
+            spans = [("release", node["release"], node["restart"] or node["return"]), ("restart", node["restart"], node["return"]),
                      ("return", node["return"], node["health_gate"] or node["done"])]
             for phase, begin, end in spans:
                 if begin and end:
