@@ -57,6 +57,20 @@ extension ClusterNodeHarness {
         fatalError("no key found for vnode \(vnode)")
     }
 
+    /// Stores `count` items of the vnode straight into the node's store (keys `<prefix>-<n>`, values
+    /// of `valueBytes` bytes); returns their keys.
+    @discardableResult
+    static func fill(_ node: ClusterNode, vnode: Int, count: Int, valueBytes: Int = 100, keyPrefix: String = "bulk") -> [ByteBuffer] {
+        var keys: [ByteBuffer] = []
+        for index in 0..<1_000_000 where keys.count < count {
+            let key = ByteBuffer(string: "\(keyPrefix)-\(index)")
+            guard node.vnode(of: key) == vnode else { continue }
+            _ = node.store.store(key, value: ByteBuffer(repeating: 0x61, count: valueBytes), flags: 0, expiresAt: 0, mode: .set)
+            keys.append(key)
+        }
+        return keys
+    }
+
     /// Stores a value on the node's store as the front end would, then records the write.
     static func write(_ value: String, to key: ByteBuffer, on node: ClusterNode, now: ClusterInstant) throws -> (WriteID, [NodeEffect]) {
         let vnode = node.vnode(of: key)

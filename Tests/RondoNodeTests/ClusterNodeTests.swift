@@ -179,13 +179,7 @@ final class ClusterNodeTests: XCTestCase {
         let target = H.makeNode(targetID) { $0.dropItemsPerTickMax = 100 }
         for node in [source, target] { _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0)) }
         // The target still holds 250 items of an old copy of the vnode when it is told to drop it.
-        var oldKeys: [ByteBuffer] = []
-        for index in 0..<100_000 where oldKeys.count < 250 {
-            let key = ByteBuffer(string: "old-\(index)")
-            guard target.vnode(of: key) == vnode else { continue }
-            _ = target.store.store(key, value: ByteBuffer(string: "old"), flags: 0, expiresAt: 0, mode: .set)
-            oldKeys.append(key)
-        }
+        let oldKeys = H.fill(target, vnode: vnode, count: 250, valueBytes: 3, keyPrefix: "old")
         XCTAssertTrue(target.receiveFromCoordinator(.drop(vnode: vnode), now: H.instant(1)).incidents.isEmpty)
         XCTAssertEqual(target.store.itemCount(inVnode: vnode), 250, "nothing is freed before a tick")
         _ = target.tick(now: H.instant(10))
@@ -316,13 +310,7 @@ final class ClusterNodeTests: XCTestCase {
             $0.transferSource = TransferSourceConfiguration(batchBytesMax: 512, itemsPerExportStepMax: 4, exportStepsPerBatchMax: 16)
         }
         _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0))
-        var written = 0
-        for index in 0..<20_000 where written < 60 {
-            let key = ByteBuffer(string: "bulk-\(index)")
-            guard node.vnode(of: key) == vnode else { continue }
-            _ = node.store.store(key, value: ByteBuffer(repeating: 0x61, count: 100), flags: 0, expiresAt: 0, mode: .set)
-            written += 1
-        }
+        H.fill(node, vnode: vnode, count: 60)
         let target = NodeID("n4")!
         let order = NodeTransferOrder(
             vnode: vnode, source: H.n1, target: target, targetMemberID: MemberID(4), bytesPerSecond: orderedBytesPerSecond, attempt: 1)
@@ -358,13 +346,7 @@ final class ClusterNodeTests: XCTestCase {
             $0.transferSource = TransferSourceConfiguration(batchBytesMax: 512, itemsPerExportStepMax: 4, exportStepsPerBatchMax: 16)
         }
         _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0))
-        var written = 0
-        for index in 0..<20_000 where written < 60 {
-            let key = ByteBuffer(string: "bulk-\(index)")
-            guard node.vnode(of: key) == vnode else { continue }
-            _ = node.store.store(key, value: ByteBuffer(repeating: 0x61, count: 100), flags: 0, expiresAt: 0, mode: .set)
-            written += 1
-        }
+        H.fill(node, vnode: vnode, count: 60)
         let order = NodeTransferOrder(
             vnode: vnode, source: H.n1, target: NodeID("n4")!, targetMemberID: MemberID(4), bytesPerSecond: 1 << 20, attempt: 1)
         _ = node.receiveFromCoordinator(.transferOrder(order), now: H.instant(0))
