@@ -9,9 +9,6 @@ public struct TransferThrottle: Sendable {
     public static let bytesPerSecondMax = 1 << 40
 
     public private(set) var bytesPerSecond: Int
-    /// Tokens saved while idle, at most: the configured burst, or `burstMillisecondsMin` of the
-    /// rate when that is more.
-    public private(set) var burstBytes: Int
     private let configuredBurstBytes: Int
     private var tokens: Double
     private var refilledAt: ClusterInstant
@@ -26,9 +23,16 @@ public struct TransferThrottle: Sendable {
         precondition(bytesPerSecond >= 1 && bytesPerSecond <= Self.bytesPerSecondMax && burstBytes >= 1)
         self.bytesPerSecond = bytesPerSecond
         self.configuredBurstBytes = burstBytes
-        self.burstBytes = Self.burst(configured: burstBytes, bytesPerSecond: bytesPerSecond)
-        self.tokens = Double(self.burstBytes)
+        self.tokens = Double(Self.burst(configured: burstBytes, bytesPerSecond: bytesPerSecond))
         self.refilledAt = now
+    }
+
+    /// Tokens saved while idle, at most: the configured burst, or `burstMillisecondsMin` of the
+    /// rate when that is more.
+    public var burstBytes: Int { Self.burst(configured: configuredBurstBytes, bytesPerSecond: bytesPerSecond) }
+
+    private static func burst(configured: Int, bytesPerSecond: Int) -> Int {
+        max(configured, bytesPerSecond / 1000 * burstMillisecondsMin)
     }
 
     /// Takes effect at once; tokens saved so far are kept within the new burst.
@@ -36,12 +40,7 @@ public struct TransferThrottle: Sendable {
         precondition(rate >= 1 && rate <= Self.bytesPerSecondMax)
         refill(now: now)
         bytesPerSecond = rate
-        burstBytes = Self.burst(configured: configuredBurstBytes, bytesPerSecond: rate)
         tokens = min(tokens, Double(burstBytes))
-    }
-
-    private static func burst(configured: Int, bytesPerSecond: Int) -> Int {
-        max(configured, bytesPerSecond / 1000 * burstMillisecondsMin)
     }
 
     /// When the next batch may go: `now` or later.

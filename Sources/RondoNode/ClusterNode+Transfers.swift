@@ -80,18 +80,17 @@ extension ClusterNode {
                     return
                 }
                 let action = transfer.source.nextBatch(now: now, throttle: &throttle)
+                if case .send(let batch) = action { transfer.orderedRate?.consume(bytes: batch.items.readableBytes, now: now) }
                 outgoing[key] = transfer
                 switch action {
                 case .send(let batch):
                     budget -= 1
-                    transfer.orderedRate?.consume(bytes: batch.items.readableBytes, now: now)
-                    outgoing[key] = transfer
                     emit(.sendToPeer(transfer.targetNode, .transfer(batch)))
                     // Finished with its last batch, not at a later pump: the target may catch up
                     // and be counted before then, and the completion would report 0 bytes.
-                    if batch.isLast { finishOutgoing(key, bodyBytesSent: transfer.source.bodyBytesSent, now: now) }
+                    if batch.isLast { finishOutgoing(key, now: now) }
                 case .finished:
-                    finishOutgoing(key, bodyBytesSent: transfer.source.bodyBytesSent, now: now)
+                    finishOutgoing(key, now: now)
                 case .waitUntil:
                     // The node's own throttle: no other transfer may send either.
                     return
@@ -106,9 +105,9 @@ extension ClusterNode {
         return drainEffects()
     }
 
-    private func finishOutgoing(_ key: ScheduledTransfer, bodyBytesSent: Int, now: ClusterInstant) {
-        transferBytes[key] = UInt64(bodyBytesSent)
-        outgoing[key] = nil
+    private func finishOutgoing(_ key: ScheduledTransfer, now: ClusterInstant) {
+        guard let transfer = outgoing.removeValue(forKey: key) else { return }
+        transferBytes[key] = UInt64(transfer.source.bodyBytesSent)
         startScheduled(scheduler.finished(key), now: now)
     }
 

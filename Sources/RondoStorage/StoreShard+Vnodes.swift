@@ -15,6 +15,12 @@ extension StoreShard {
             freeSlots.append(index)
             itemCount -= 1
         }
+        startNewGeneration(ofVnodeIndex: local)
+    }
+
+    /// An emptied vnode's fresh item list; the new generation sends export cursors of the old one
+    /// back to the start.
+    private mutating func startNewGeneration(ofVnodeIndex local: Int) {
         let generation = vnodes[local].generation &+ 1
         vnodes[local] = VnodeItems()
         vnodes[local].generation = generation
@@ -36,9 +42,7 @@ extension StoreShard {
             dropped += 1
         }
         guard vnodes[local].members.isEmpty else { return (dropped, false) }
-        let generation = vnodes[local].generation &+ 1
-        vnodes[local] = VnodeItems()
-        vnodes[local].generation = generation
+        startNewGeneration(ofVnodeIndex: local)
         return (dropped, true)
     }
 
