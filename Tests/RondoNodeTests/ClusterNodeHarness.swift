@@ -71,6 +71,26 @@ extension ClusterNodeHarness {
         return keys
     }
 
+    /// Ticks `source` at `start`, then carries the peer messages between it and `target`, one a
+    /// millisecond, until none is left (at most 100 deliveries); returns what both told the
+    /// coordinator meanwhile.
+    @discardableResult
+    static func carryMessages(from source: ClusterNode, to target: ClusterNode, startingAt start: Int64) -> [NodeMessage] {
+        var inFlight: [(from: NodeID, to: NodeID, NodeMessage)] = source.tick(now: instant(start)).peerMessages.map {
+            (source.nodeID, $0.0, $0.1)
+        }
+        var toCoordinator: [NodeMessage] = []
+        var now = start
+        while !inFlight.isEmpty, now < start + 100 {
+            now += 1
+            let (from, to, message) = inFlight.removeFirst()
+            let effects = (to == source.nodeID ? source : target).receive(message, from: from, now: instant(now))
+            inFlight += effects.peerMessages.map { (to, $0.0, $0.1) }
+            toCoordinator += effects.coordinatorMessages
+        }
+        return toCoordinator
+    }
+
     /// Stores a value on the node's store as the front end would, then records the write.
     static func write(_ value: String, to key: ByteBuffer, on node: ClusterNode, now: ClusterInstant) throws -> (WriteID, [NodeEffect]) {
         let vnode = node.vnode(of: key)

@@ -190,14 +190,7 @@ final class ClusterNodeTests: XCTestCase {
         _ = source.store.store(key, value: ByteBuffer(string: "new"), flags: 0, expiresAt: 0, mode: .set)
         let order = NodeTransferOrder(vnode: vnode, source: H.n1, target: targetID, targetMemberID: targetMember, bytesPerSecond: 1 << 20, attempt: 1)
         _ = source.receiveFromCoordinator(.transferOrder(order), now: H.instant(11))
-        var inFlight: [(from: NodeID, to: NodeID, NodeMessage)] = source.tick(now: H.instant(12)).peerMessages.map { (H.n1, $0.0, $0.1) }
-        var now: Int64 = 12
-        while !inFlight.isEmpty, now < 100 {
-            now += 1
-            let (from, to, message) = inFlight.removeFirst()
-            let effects = (to == H.n1 ? source : target).receive(message, from: from, now: H.instant(now))
-            inFlight += effects.peerMessages.map { (to, $0.0, $0.1) }
-        }
+        H.carryMessages(from: source, to: target, startingAt: 12)
         for tick in 0..<10 { _ = target.tick(now: H.instant(200 + Int64(tick) * 10)) }
         XCTAssertEqual(target.store.itemCount(inVnode: vnode), 1, "the new copy, and nothing of the old one")
         XCTAssertEqual(target.store.peek(key).map { String(buffer: $0.value) }, "new")
@@ -397,18 +390,7 @@ final class ClusterNodeTests: XCTestCase {
 
         let order = NodeTransferOrder(vnode: vnode, source: H.n1, target: targetID, targetMemberID: targetMember, bytesPerSecond: 1_000, attempt: 1)
         _ = source.receiveFromCoordinator(.transferOrder(order), now: H.instant(0))
-        var toCoordinator: [NodeMessage] = []
-        var now: Int64 = 1
-        // Carry messages both ways until nothing moves.
-        var inFlight: [(from: NodeID, to: NodeID, NodeMessage)] = source.tick(now: H.instant(now)).peerMessages.map { (H.n1, $0.0, $0.1) }
-        while !inFlight.isEmpty, now < 100 {
-            now += 1
-            let (from, to, message) = inFlight.removeFirst()
-            let receiver = to == H.n1 ? source : target
-            let effects = receiver.receive(message, from: from, now: H.instant(now))
-            inFlight += effects.peerMessages.map { (to, $0.0, $0.1) }
-            toCoordinator += effects.coordinatorMessages
-        }
+        let toCoordinator = H.carryMessages(from: source, to: target, startingAt: 1)
         XCTAssertEqual(target.store.peek(key)?.value, value)
         // The completion counts the bytes sent: the source finished with its last batch, not at a
         // later tick the rate would have allowed.
