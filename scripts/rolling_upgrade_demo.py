@@ -128,6 +128,7 @@ class StealSampler(threading.Thread):
     def __init__(self):
         super().__init__(daemon=True)
         self.samples = []  # (unix time, ticks)
+        self.times = []  # the samples' times, for bisect
         self.stopped = threading.Event()
 
     def run(self):
@@ -135,12 +136,14 @@ class StealSampler(threading.Thread):
             ticks = cpu_ticks()
             if ticks is None:
                 return
-            self.samples.append((time.time(), ticks))
+            now = time.time()
+            self.samples.append((now, ticks))
+            self.times.append(now)
             self.stopped.wait(1.0)
 
     def steal_between(self, first, last):
         """Steal % from the last sample at or before `first` to the first at or after `last`."""
-        times = [t for t, _ in self.samples]
+        times = self.times
         begin = max(0, bisect.bisect_right(times, first) - 1)
         end = min(len(times) - 1, bisect.bisect_left(times, last))
         if end <= begin:
@@ -681,6 +684,7 @@ def main():
     finally:
         machine["load_average_end"] = load_average()
         sampler.stopped.set()
+        sampler.join(timeout=5)
         demo.stop_all()
         if ok and not args.keep_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
