@@ -54,9 +54,7 @@ final class PeerPipelineTests: XCTestCase {
 
     func testAFrameOverTheLimitIsRefusedAfterTheFramesSentBeforeIt() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, connection) = try T.peerChannel(events, protocolLimits: PeerProtocolLimits(frameBytesMax: 512))
-        try channel.writeInbound(T.bytes([T.hello("node-7")]))
-        XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
+        let (channel, connection) = try T.establishedPeerChannel(events, protocolLimits: PeerProtocolLimits(frameBytesMax: 512))
         connection.send(DropVnode(vnode: 1))
         connection.send(TransferFailed(vnode: 2, reason: String(repeating: "x", count: 600)))
         channel.embeddedEventLoop.run()
@@ -72,9 +70,7 @@ final class PeerPipelineTests: XCTestCase {
 
     func testAReplyWrittenInPlaceLeavesWithTheOtherFramesOfTheIteration() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, connection) = try T.peerChannel(events)
-        try channel.writeInbound(T.bytes([T.hello("node-7")]))
-        XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
+        let (channel, connection) = try T.establishedPeerChannel(events)
         connection.send(DropVnode(vnode: 1))
         connection.sendForwardedReply(requestID: 42) { $0.writeString("END\r\n") }
         XCTAssertNil(try channel.readOutbound(as: ByteBuffer.self), "written, not flushed, while the iteration runs")
@@ -91,9 +87,7 @@ final class PeerPipelineTests: XCTestCase {
 
     func testAReplyWrittenInPlaceOverTheLimitIsRefusedLikeAnyFrame() throws {
         let events = EventLog<PeerChannelEvent>()
-        let (channel, connection) = try T.peerChannel(events, protocolLimits: PeerProtocolLimits(frameBytesMax: 512))
-        try channel.writeInbound(T.bytes([T.hello("node-7")]))
-        XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
+        let (channel, connection) = try T.establishedPeerChannel(events, protocolLimits: PeerProtocolLimits(frameBytesMax: 512))
         connection.sendForwardedReply(requestID: 1) { $0.writeString("END\r\n") }
         connection.sendForwardedReply(requestID: 2) { $0.writeString(String(repeating: "x", count: 600)) }
         channel.embeddedEventLoop.run()

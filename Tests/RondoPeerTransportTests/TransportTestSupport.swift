@@ -78,6 +78,17 @@ enum TransportTestSupport {
         return (channel, connection)
     }
 
+    /// An accepting `peerChannel` after node-7's Hello and the handshake answer (read and dropped),
+    /// so what the test reads outbound is only what the connection sends afterwards.
+    static func establishedPeerChannel(
+        _ events: EventLog<PeerChannelEvent>, protocolLimits: PeerProtocolLimits = .default
+    ) throws -> (EmbeddedChannel, PeerConnection) {
+        let (channel, connection) = try peerChannel(events, protocolLimits: protocolLimits)
+        try channel.writeInbound(bytes([hello("node-7")]))
+        XCTAssertNotNil(try channel.readOutbound(as: ByteBuffer.self), "the handshake answer")
+        return (channel, connection)
+    }
+
     /// Every outbound byte written so far, in one buffer.
     static func allSent(_ channel: EmbeddedChannel) throws -> ByteBuffer {
         var sent = ByteBuffer()
