@@ -11,14 +11,20 @@ final class VnodeTests: XCTestCase {
         XCTAssertEqual(store.vnode(of: bytes("user:42")), expected)
     }
 
-    func testItemCountsPerVnodeAndDropLeavesOtherVnodesIntact() {
-        let (store, _) = makeStore(vnodeCount: 16, shardCount: 4)
+    /// Stores `key<i>` = `value<i>` for i in 0..<count; returns the keys by vnode.
+    private func storeNumberedKeys(in store: ItemStore, count: Int) -> [Int: [String]] {
         var keysByVnode: [Int: [String]] = [:]
-        for i in 0..<300 {
+        for i in 0..<count {
             let key = "key\(i)"
             _ = store.store(bytes(key), value: bytes("value\(i)"), flags: 0, expiresAt: 0, mode: .set)
             keysByVnode[store.vnode(of: bytes(key)), default: []].append(key)
         }
+        return keysByVnode
+    }
+
+    func testItemCountsPerVnodeAndDropLeavesOtherVnodesIntact() {
+        let (store, _) = makeStore(vnodeCount: 16, shardCount: 4)
+        let keysByVnode = storeNumberedKeys(in: store, count: 300)
         for vnode in 0..<16 {
             XCTAssertEqual(store.itemCount(inVnode: vnode), keysByVnode[vnode]?.count ?? 0)
         }
@@ -48,12 +54,7 @@ final class VnodeTests: XCTestCase {
     /// other vnodes are untouched, and the emptied vnode takes items again.
     func testDroppingAVnodeInStepsFreesAtMostEachStepsShareUntilEmpty() {
         let (store, _) = makeStore(vnodeCount: 16, shardCount: 4)
-        var keysByVnode: [Int: [String]] = [:]
-        for i in 0..<2_000 {
-            let key = "key\(i)"
-            _ = store.store(bytes(key), value: bytes("value\(i)"), flags: 0, expiresAt: 0, mode: .set)
-            keysByVnode[store.vnode(of: bytes(key)), default: []].append(key)
-        }
+        let keysByVnode = storeNumberedKeys(in: store, count: 2_000)
         let dropped = 5
         let keys = keysByVnode[dropped]!
         XCTAssertGreaterThan(keys.count, 60)
