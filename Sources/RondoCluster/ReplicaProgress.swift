@@ -21,6 +21,10 @@ struct ReplicaProgress {
     var rebuildReportedAt: ClusterInstant?
     /// After a connection reset: the replica's next ack says what it holds, whatever its value.
     var isAwaitingFirstAck = false
+    /// When a table listed this secondary while the primary knew nothing of it. A listed copy
+    /// says what it holds (its `replicaHello`); one that stays silent this long is sent the log
+    /// from its start, which asks for a rebuild when the log no longer reaches back that far.
+    var listedUnheardSince: ClusterInstant?
     /// When a repeated ack last sent the replica back to its gap (rate limit).
     var wentBackAt: ClusterInstant?
 

@@ -38,6 +38,9 @@ public struct VnodePrimaryReplicator: Sendable {
     private var placedReplicaCount = 1
     /// The sequence of the last write completed (writes complete in sequence order).
     private var completedThrough: UInt64 = 0
+    /// `updateReplicas` ran once. The first list is the caller's to qualify: its members start
+    /// as empty replicas, and the node resets those whose copy it cannot know (`connectionReset`).
+    private var hasReplicaList = false
 
     /// `startingSequence`: the vnode's sequence this node holds when it becomes primary (0 for a
     /// new vnode; a promoted replica's applied sequence).
@@ -73,7 +76,9 @@ public struct VnodePrimaryReplicator: Sendable {
     // MARK: Events
 
     /// The replica list from the node's current table (secondaries only, primary excluded) and
-    /// the members the node considers down.
+    /// the members the node considers down. On the first call every member starts as an empty
+    /// replica; a member listed by a later call that this primary does not track waits for its
+    /// first ack (its hello) and, silent for a write timeout, is sent the log from its start.
     public mutating func updateReplicas(secondaries: [MemberID], down: Set<MemberID>, now: ClusterInstant) -> [PrimaryAction] {
         defer { refreshSettled() }
         placedReplicaCount = secondaries.count + 1
@@ -85,9 +90,22 @@ public struct VnodePrimaryReplicator: Sendable {
             }
         }
         for member in secondaries {
-            replicas[member, default: ReplicaProgress(isSecondary: true, acknowledgedThrough: 0)].isSecondary = true
+            if replicas[member] == nil {
+                var progress = ReplicaProgress(isSecondary: true, acknowledgedThrough: 0)
+                if hasReplicaList {
+                    // Listed later and untracked: not known empty (a transfer target another primary
+                    // filled, a demoted primary). Taking it for empty sent it the log from 1, and once
+                    // the log no longer reached back that far the primary rebuilt a copy that was
+                    // already whole (seen in a rolling-upgrade demo). Its hello says what it holds.
+                    progress.isAwaitingFirstAck = true
+                    progress.listedUnheardSince = now
+                }
+                replicas[member] = progress
+            }
+            replicas[member]!.isSecondary = true
             replicas[member]!.isDown = down.contains(member)
         }
+        hasReplicaList = true
         return completeSatisfiedWrites()
     }
 
@@ -242,6 +260,13 @@ public struct VnodePrimaryReplicator: Sendable {
         defer { refreshSettled() }
         var actions: [PrimaryAction] = []
         for member in replicas.keys.sorted() {
+            if let since = replicas[member]!.listedUnheardSince, replicas[member]!.isAwaitingFirstAck,
+                now.milliseconds - since.milliseconds >= configuration.writeTimeoutMilliseconds
+            {
+                // Silent since it was listed: a copy that never had one (no hello comes) is sent
+                // the log from its start, as an empty replica.
+                replicas[member] = ReplicaProgress(isSecondary: true, acknowledgedThrough: 0, isDown: replicas[member]!.isDown)
+            }
             guard var progress = replicas[member], !progress.isAwaitingFirstAck, progress.sentThrough > progress.acknowledgedThrough,
                 let lastSendAt = progress.lastSendAt,
                 now.milliseconds - lastSendAt.milliseconds >= configuration.retransmitAfterMilliseconds

@@ -164,6 +164,46 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         XCTAssertEqual(replicator.flush(now: instant(5)).sends.filter { $0.member == a }.map(\.batch.firstSequence), [11])
     }
 
+    /// Seen in a rolling-upgrade demo: a primary whose table newly listed a secondary it did not
+    /// track (its copy filled by a transfer from another primary) took it for empty, sent it the
+    /// log from 1 and, the log no longer reaching back that far, rebuilt a copy that was whole.
+    func testANewlyListedUntrackedSecondaryIsAskedNothingUntilItsHello() throws {
+        var replicator = primary(.all) {
+            $0.logEntriesMax = 4
+            $0.writeTimeoutMilliseconds = 300
+        }
+        for id in 1...6 {
+            _ = try write(&replicator, UInt64(id))
+            _ = replicator.flush(now: instant(0))
+            _ = replicator.receiveAck(from: a, through: UInt64(id), now: instant(0))
+            _ = replicator.receiveAck(from: b, through: UInt64(id), now: instant(0))
+        }
+        XCTAssertEqual(replicator.logFirstSequence, 3)
+        let whole = MemberID(7)
+        _ = replicator.updateReplicas(secondaries: [a, whole], down: [], now: instant(10))
+        _ = try write(&replicator, 7)
+        let sent = replicator.flush(now: instant(11))
+        XCTAssertEqual(sent.sends.map(\.member), [a], "nothing to the unheard member")
+        XCTAssertTrue(sent.rebuilds.isEmpty)
+        XCTAssertEqual(replicator.receiveAck(from: a, through: 7, now: instant(12)).completed, [WriteID(7)], "not waited for")
+        // Its hello: it holds through 6, so it gets 7 and counts from then on.
+        let hello = replicator.receiveAck(from: whole, through: 6, now: instant(13))
+        XCTAssertTrue(hello.rebuilds.isEmpty)
+        XCTAssertEqual(hello.sends.map(\.batch.firstSequence), [7])
+        _ = try write(&replicator, 8)
+        _ = replicator.flush(now: instant(14))
+        XCTAssertTrue(replicator.receiveAck(from: a, through: 8, now: instant(15)).completed.isEmpty, "waits for the member now")
+        XCTAssertEqual(replicator.receiveAck(from: whole, through: 8, now: instant(16)).completed, [WriteID(8)])
+
+        // One that stays silent for a write timeout is taken for empty: the log does not reach
+        // back to 1, so it is rebuilt.
+        let silent = MemberID(8)
+        _ = replicator.updateReplicas(secondaries: [a, whole, silent], down: [], now: instant(100))
+        _ = try write(&replicator, 9)
+        XCTAssertTrue(replicator.tick(now: instant(399)).rebuilds.isEmpty, "within the write timeout")
+        XCTAssertEqual(replicator.tick(now: instant(400)).rebuilds, [silent])
+    }
+
     func testPendingTransferTargetIsNotCountedUntilItAcksTheSnapshot() throws {
         var replicator = primary(.all)
         let target = MemberID(9)
