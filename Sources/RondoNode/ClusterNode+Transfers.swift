@@ -126,10 +126,15 @@ extension ClusterNode {
             // The snapshot's ack goes on the stream (as a replica hello of epoch 0): on an idle
             // vnode no later entry would bring another ack if this one were lost, and the transfer
             // would wait for its timeout. The source is the primary that began the transfer.
-            for case .acknowledge(let vnode, let through) in actions {
-                emit(.sendToPeer(sender, .replicaHello(vnode: vnode, appliedThrough: through, epoch: 0)))
+            // A catch-up request is that ack too: the entries that waited for the snapshot had a
+            // gap (one sent before the transfer's first batch reached this node is dropped). Sent
+            // as an ordinary ack, the primary — which, while the transfer is pending, counts
+            // nothing but the snapshot ack — ignored it, and the transfer hung until its timeout.
+            for action in actions {
+                guard let ack = action.replicationAck else { continue }
+                emit(.sendToPeer(sender, .replicaHello(vnode: vnode, appliedThrough: ack.acknowledgedSequence, epoch: 0)))
             }
-            performReplica(actions.filter { if case .acknowledge = $0 { return false } else { return true } }, primary: sender)
+            performReplica(actions.filter { $0.replicationAck == nil }, primary: sender)
         } catch {
             incoming[vnode] = nil
             emit(.sendToCoordinator(.transferFailed(vnode: vnode, target: nodeID, reason: "\(error)")))

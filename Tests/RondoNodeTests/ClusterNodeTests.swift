@@ -400,6 +400,56 @@ final class ClusterNodeTests: XCTestCase {
         XCTAssertEqual(target.replicaAppliedThrough(of: vnode), 0)
     }
 
+    /// Found by a release under load: an entry that reached the target before the transfer's
+    /// first batch was dropped there, the entries after it waited for the snapshot with a gap, and
+    /// the target's first word after the snapshot was a catch-up request sent as an ordinary ack,
+    /// which the primary (counting nothing but the snapshot ack while the transfer is pending)
+    /// ignored: the transfer hung until its timeout. The catch-up request is the snapshot ack.
+    func testATransferWhoseWaitingEntriesHaveAGapEndsByCatchingUp() throws {
+        let table = try H.initialTable(replicaCount: 2)
+        let vnode = try XCTUnwrap((0..<H.vnodeCount.value).first { table.primary(of: $0) == MemberID(1) })
+        let targetID = H.nodeID(of: try XCTUnwrap(table.members.map(\.id).first { !table.replicas(of: vnode).contains($0) }))
+        let targetMember = try XCTUnwrap(H.directory.first { $0.nodeID == targetID }?.memberID)
+        let source = H.makeNode(H.n1)
+        let target = H.makeNode(targetID)
+        for node in [source, target] { _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0)) }
+        // Several batches, so that entries can arrive between the first and the last.
+        H.fill(source, vnode: vnode, count: 100, valueBytes: 1_000)
+        let order = NodeTransferOrder(
+            vnode: vnode, source: H.n1, target: targetID, targetMemberID: targetMember, bytesPerSecond: 100 << 20, attempt: 1)
+        _ = source.receiveFromCoordinator(.transferOrder(order), now: H.instant(0))
+        let first = source.tick(now: H.instant(1)).transferBatches
+        XCTAssertEqual(first.count, 1)
+        var toSource = target.receive(.transfer(first[0].1), from: H.n1, now: H.instant(1)).peerMessages
+
+        let key = H.key(inVnode: vnode, of: source)
+        let (_, lostEffects) = try H.write("lost", to: key, on: source, now: H.instant(2))
+        let lost = (lostEffects + source.flushReplication(now: H.instant(2))).replicationBatches.filter { $0.0 == targetID }
+        XCTAssertEqual(lost.count, 1, "the entry the target never gets")
+        let (_, keptEffects) = try H.write("kept", to: key, on: source, now: H.instant(3))
+        for (to, batch) in (keptEffects + source.flushReplication(now: H.instant(3))).replicationBatches where to == targetID {
+            toSource += target.receive(.replication(batch), from: H.n1, now: H.instant(3)).peerMessages
+        }
+
+        // The rest of the copy, and every message between the two, one a millisecond.
+        var toCoordinator: [NodeMessage] = []
+        var now: Int64 = 4
+        while now < 200, !toCoordinator.contains(where: { if case .transferCompleted = $0 { true } else { false } }) {
+            now += 1
+            var toTarget = (source.pumpTransfers(now: H.instant(now)) + source.tick(now: H.instant(now))).peerMessages.filter { $0.0 == targetID }
+            for (_, message) in toSource { toTarget += source.receive(message, from: targetID, now: H.instant(now)).peerMessages.filter { $0.0 == targetID } }
+            toSource = []
+            for (_, message) in toTarget {
+                let effects = target.receive(message, from: H.n1, now: H.instant(now))
+                toSource += effects.peerMessages.filter { $0.0 == H.n1 }
+                toCoordinator += effects.coordinatorMessages
+            }
+        }
+        XCTAssertTrue(toCoordinator.contains { if case .transferCompleted(vnode, _, _) = $0 { true } else { false } }, "at \(now) ms")
+        XCTAssertEqual(target.store.peek(key).map { String(buffer: $0.value) }, "kept")
+        XCTAssertEqual(target.replicaAppliedThrough(of: vnode), source.replicator(of: vnode)?.lastSequence)
+    }
+
     // MARK: Helpers
 
     private struct HelloFields: Equatable {
