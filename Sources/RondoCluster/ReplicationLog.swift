@@ -37,6 +37,17 @@ struct ReplicationLog {
         }
     }
 
+    /// Hands every entry over (for freeing elsewhere) and keeps `lastSequence`: the log is empty
+    /// from here on, `firstSequence` is `lastSequence + 1`.
+    mutating func takeEntries() -> [ReplicationEntry] {
+        defer {
+            entries = []
+            head = 0
+            bytes = 0
+        }
+        return entries
+    }
+
     /// Entries from `sequence` on, at most `entriesMax` of them and `bytesMax` bytes (the first
     /// entry always fits); nil when `sequence` is older than the log.
     func entries(from sequence: UInt64, entriesMax: Int, bytesMax: Int) -> [ReplicationEntry]? {

@@ -289,6 +289,18 @@ public struct VnodePrimaryReplicator: Sendable {
         return failed
     }
 
+    /// After `resign`: hands the catch-up log over, to be freed a little at a time
+    /// (`RetiredReplicationLog`). `lastSequence` stays what it was.
+    public mutating func retireLog() -> RetiredReplicationLog {
+        precondition(!isServing, "only a resigned primary's log is retired")
+        return RetiredReplicationLog(entries: log.takeEntries())
+    }
+
+    private var isServing: Bool {
+        if case .serving = state { return true }
+        return false
+    }
+
     // MARK: Internals
 
     /// `.rebuildRequired` for the member, at most once per write timeout.

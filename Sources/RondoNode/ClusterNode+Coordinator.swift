@@ -59,6 +59,7 @@ extension ClusterNode {
         tickPrimaries(now: now)
         sendTransferBatches(now: now)
         stepDrops()
+        stepRetiredLogs()
         return drainEffects()
     }
 

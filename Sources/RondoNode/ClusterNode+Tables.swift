@@ -66,6 +66,8 @@ extension ClusterNode {
         }
         if var primary = primaries.removeValue(forKey: vnode) {
             performPrimary(primary.resign(), now: now)
+            let log = primary.retireLog()
+            if !log.isEmpty { retiredLogs.append(log) }
             // Keeps its copy: a listed secondary from here on, or an old holder until dropped.
             appliers[vnode] = VnodeReplicaApplier(vnode: vnode, store: store, appliedThrough: primary.lastSequence)
         }
@@ -131,6 +133,15 @@ extension ClusterNode {
             let step = store.dropVnodeStep(vnode, maxItems: budget)
             budget -= step.dropped
             if step.isEmpty { pendingDrops.removeFirst() }
+        }
+    }
+
+    /// Frees up to `retiredLogEntriesPerTickMax` entries of the resigned primaries' logs.
+    func stepRetiredLogs() {
+        var budget = configuration.retiredLogEntriesPerTickMax
+        while budget > 0, !retiredLogs.isEmpty {
+            budget -= retiredLogs[0].free(maxEntries: budget)
+            if retiredLogs[0].isEmpty { retiredLogs.removeFirst() }
         }
     }
 

@@ -70,6 +70,9 @@ public final class ClusterNode {
     /// (`dropItemsPerTickMax`), oldest first. Nothing reads them meanwhile; a copy that comes back
     /// (a transfer to this node, a table listing it) is first dropped whole.
     var pendingDrops: [Int] = []
+    /// Logs of primaries this node resigned, freed a few entries per `tick`
+    /// (`retiredLogEntriesPerTickMax`), oldest first.
+    var retiredLogs: [RetiredReplicationLog] = []
     var outgoing: [ScheduledTransfer: OutgoingTransfer] = [:]
     /// The last pump of the outgoing transfers stopped at `transferBatchesPerPumpMax`, not at the
     /// throttles: the runtime pumps again soon (`pumpTransfers(now:)`) instead of at the next tick,
@@ -130,6 +133,9 @@ public final class ClusterNode {
 
     /// The applied sequence of a copy held as a replica (not as primary, not being filled).
     public func replicaAppliedThrough(of vnode: Int) -> UInt64? { appliers[vnode]?.appliedThrough }
+
+    /// Entries of resigned primaries' logs not freed yet.
+    public var retiredLogEntryCount: Int { retiredLogs.reduce(0) { $0 + $1.count } }
 
     /// Outgoing or incoming copies under way.
     public var hasTransfersRunning: Bool { !outgoing.isEmpty || !incoming.isEmpty }

@@ -24,6 +24,9 @@ public struct ClusterNodeConfiguration: Sendable {
     /// held at once, and freeing them in one go held its loop (and the shards' locks) for ~3 ms a
     /// vnode, ~0.2 s for a node's share of the demo's data, while its clients' requests waited.
     public var dropItemsPerTickMax: Int
+    /// Entries of resigned primaries' catch-up logs freed per `tick`, at most
+    /// (`RetiredReplicationLog`).
+    public var retiredLogEntriesPerTickMax: Int
     /// Replica hellos from a newer epoch kept until that table is installed, at most.
     public var parkedHellosMax: Int
     /// The newest table epoch an earlier run of this node installed (its `--data-dir`): the
@@ -35,13 +38,14 @@ public struct ClusterNodeConfiguration: Sendable {
         transferSource: TransferSourceConfiguration = TransferSourceConfiguration(),
         heartbeatIntervalMilliseconds: Int64 = 500, helloRetryAfterMilliseconds: Int64 = 500, transferConcurrency: Int = 2,
         transferQueuedMax: Int = 4096, transferBytesPerSecond: Int = 1 << 20, transferBurstBytes: Int = 8 << 10,
-        transferBatchesPerPumpMax: Int = 1, dropItemsPerTickMax: Int = 256, parkedHellosMax: Int = 4096,
+        transferBatchesPerPumpMax: Int = 1, dropItemsPerTickMax: Int = 256, retiredLogEntriesPerTickMax: Int = 1024,
+        parkedHellosMax: Int = 4096,
         previousRunTableEpoch: UInt64? = nil
     ) {
         precondition(heartbeatIntervalMilliseconds >= 1 && helloRetryAfterMilliseconds >= 1)
         precondition(transferConcurrency >= 1 && transferConcurrency <= TransferScheduler.concurrencyMax)
         precondition(transferBytesPerSecond >= 1 && transferBurstBytes >= 1 && transferBatchesPerPumpMax >= 1)
-        precondition(transferQueuedMax >= 0 && parkedHellosMax >= 0 && dropItemsPerTickMax >= 1)
+        precondition(transferQueuedMax >= 0 && parkedHellosMax >= 0 && dropItemsPerTickMax >= 1 && retiredLogEntriesPerTickMax >= 1)
         self.replication = replication
         self.transferSource = transferSource
         self.heartbeatIntervalMilliseconds = heartbeatIntervalMilliseconds
@@ -52,6 +56,7 @@ public struct ClusterNodeConfiguration: Sendable {
         self.transferBurstBytes = transferBurstBytes
         self.transferBatchesPerPumpMax = transferBatchesPerPumpMax
         self.dropItemsPerTickMax = dropItemsPerTickMax
+        self.retiredLogEntriesPerTickMax = retiredLogEntriesPerTickMax
         self.parkedHellosMax = parkedHellosMax
         self.previousRunTableEpoch = previousRunTableEpoch
     }

@@ -62,7 +62,7 @@ extension ClusterLoop {
         }
         switch nodeMessage {
         case .table(let update):
-            tableArrivedAt = NIODeadline.now()
+            tableArrivedAt = (wall: NIODeadline.now(), cpuMicroseconds: ThreadCPUTime.nowMicroseconds())
             // The store is laid out for --vnodes: a table that divides the key space otherwise
             // would route keys to vnodes this store does not have.
             if let table = try? RoutingTable(decoding: update.encodedTable), table.vnodeCount.value != configuration.vnodeCount {

@@ -72,9 +72,10 @@ final class ClusterLoop {
 
     /// Outgoing transfers under way: when the order came and the body bytes sent, for the log.
     var transfersStreaming: [Int: (startedAt: ClusterInstant, bytes: Int)] = [:]
-    /// When the table being installed arrived: its log line says how long the install held the
-    /// loop (every client of this loop waits meanwhile).
-    var tableArrivedAt: NIODeadline?
+    /// When the table being installed arrived (wall clock, this thread's CPU time): its log line
+    /// says how long the install held the loop (every client of this loop waits meanwhile) and
+    /// how much of that was work.
+    var tableArrivedAt: (wall: NIODeadline, cpuMicroseconds: Int64)?
 
     init(
         configuration: ClusterRuntimeConfiguration, loop: any EventLoop, store: ItemStore, engine: CommandEngine, logger: Logger,
@@ -229,14 +230,15 @@ final class ClusterLoop {
     }
 
     private func tableInstalled(epoch: UInt64) {
-        let installMicroseconds = tableArrivedAt.map { (NIODeadline.now() - $0).nanoseconds / 1000 } ?? 0
+        let installMicroseconds = tableArrivedAt.map { (NIODeadline.now() - $0.wall).nanoseconds / 1000 } ?? 0
+        let installCPUMicroseconds = tableArrivedAt.map { ThreadCPUTime.nowMicroseconds() - $0.cpuMicroseconds } ?? 0
         tableArrivedAt = nil
         logger.info(
             "routing table installed",
             metadata: [
                 "epoch": "\(epoch)", "member": "\(node.memberID.map { "\($0)" } ?? "none")",
                 "primaries": "\(node.primaryVnodes.count)", "members": "\(node.directory.count)",
-                "install_us": "\(installMicroseconds)",
+                "install_us": "\(installMicroseconds)", "install_cpu_us": "\(installCPUMicroseconds)",
             ])
         let others = node.directory.values.filter { $0.nodeID != node.nodeID }
         for member in others {

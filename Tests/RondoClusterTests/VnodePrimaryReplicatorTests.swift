@@ -309,6 +309,20 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         XCTAssertTrue(replicator.receiveAck(from: target, through: 1, now: instant(2)).isEmpty)
     }
 
+    func testARetiredLogKeepsTheLastSequenceAndFreesInSteps() throws {
+        var replicator = primary(.one)
+        for id in 1...5 { _ = try write(&replicator, UInt64(id)) }
+        _ = replicator.resign()
+        var retired = replicator.retireLog()
+        XCTAssertEqual(replicator.lastSequence, 5)
+        XCTAssertEqual(replicator.logFirstSequence, 6, "empty")
+        XCTAssertEqual(retired.count, 5)
+        XCTAssertEqual(retired.free(maxEntries: 3), 3)
+        XCTAssertEqual(retired.free(maxEntries: 3), 2)
+        XCTAssertTrue(retired.isEmpty)
+        XCTAssertEqual(retired.free(maxEntries: 3), 0)
+    }
+
     func testResignFailsPendingWritesAndRefusesNewOnes() throws {
         var replicator = primary(.all)
         _ = try write(&replicator, 1)

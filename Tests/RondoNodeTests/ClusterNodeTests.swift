@@ -60,6 +60,25 @@ final class ClusterNodeTests: XCTestCase {
         XCTAssertEqual(node.ownership(ofVnode: vnode), .notOwner(epoch: 2))
     }
 
+    /// The log of a resigned primary is freed a bounded number of entries per tick, not in the
+    /// table install that demotes it (a released node resigns all its primaries in one table).
+    func testADemotedPrimarysLogIsFreedAFewEntriesPerTick() throws {
+        let first = try H.initialTable(replicaCount: 2)
+        let vnode = try XCTUnwrap((0..<H.vnodeCount.value).first { first.primary(of: $0) == MemberID(1) })
+        let node = H.makeNode(H.n1) { $0.retiredLogEntriesPerTickMax = 100 }
+        _ = node.receiveFromCoordinator(.table(H.update(first)), now: H.instant(0))
+        let key = H.key(inVnode: vnode, of: node)
+        for index in 1...250 { _ = try H.write("v\(index)", to: key, on: node, now: H.instant(1)) }
+        _ = node.receiveFromCoordinator(.table(H.update(try first.leaving(MemberID(1)))), now: H.instant(2))
+        XCTAssertEqual(node.replicaAppliedThrough(of: vnode), 250, "the copy keeps the resigned primary's sequence")
+        XCTAssertEqual(node.retiredLogEntryCount, 250, "nothing freed by the install")
+        _ = node.tick(now: H.instant(3))
+        XCTAssertEqual(node.retiredLogEntryCount, 150)
+        _ = node.tick(now: H.instant(4))
+        _ = node.tick(now: H.instant(5))
+        XCTAssertEqual(node.retiredLogEntryCount, 0)
+    }
+
     // MARK: Writes
 
     func testAWriteWithOneSecondaryIsSentAndCompletesOnlyAfterTheAck() throws {
