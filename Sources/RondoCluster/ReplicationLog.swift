@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The primary's bounded record of a vnode's recent entries, for sending, resending and catch-up.
 /// Entries are consecutive: `entries[i]` has sequence `firstSequence + i`.
 struct ReplicationLog {
@@ -28,14 +30,42 @@ struct ReplicationLog {
         bytes += entry.encodedBytes
         lastSequence = entry.sequence
         while count > 1 && (count > entriesMax || bytes > bytesMax) {
-            bytes -= entries[head].encodedBytes
-            head += 1
+            dropOldest()
         }
+        compactIfWorthIt()
+    }
+
+    /// Drops entries at or below `sequence` (those no replica needs any more), at most
+    /// `maxEntries` of them: each call's cost stays small, and the acks that keep coming finish it.
+    mutating func discard(through sequence: UInt64, maxEntries: Int) {
+        var dropped = 0
+        while dropped < maxEntries && count > 0 && firstSequence <= sequence {
+            dropOldest()
+            dropped += 1
+        }
+        compactIfWorthIt()
+    }
+
+    private mutating func dropOldest() {
+        bytes -= entries[head].encodedBytes
+        // Released now, not when the prefix is compacted away: the entry's buffers go back at once.
+        entries[head] = Self.released
+        head += 1
+    }
+
+    /// Removes the dropped prefix once it is most of the array: O(1) amortised per entry.
+    private mutating func compactIfWorthIt() {
         if head > 1024 && head * 2 > entries.count {
             entries.removeFirst(head)
             head = 0
+        } else if head > 0 && head == entries.count {
+            entries.removeAll(keepingCapacity: true)
+            head = 0
         }
     }
+
+    /// What a dropped slot holds until the prefix is compacted: no buffer of its own.
+    private static let released = ReplicationEntry(vnode: 0, sequence: 0, key: ByteBuffer(), change: .tombstone(cas: nil))
 
     /// Hands every entry over (for freeing elsewhere) and keeps `lastSequence`: the log is empty
     /// from here on, `firstSequence` is `lastSequence + 1`.

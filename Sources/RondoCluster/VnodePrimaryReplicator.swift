@@ -55,7 +55,7 @@ public struct VnodePrimaryReplicator: Sendable {
         self.configuration = configuration
         self.log = ReplicationLog(
             entriesMax: configuration.logEntriesMax, bytesMax: configuration.logBytesMax, lastSequence: startingSequence)
-        refreshSettled()
+        refreshDerivedState()
     }
 
     /// The last sequence number assigned: what a transfer's snapshot and heartbeats report.
@@ -80,7 +80,7 @@ public struct VnodePrimaryReplicator: Sendable {
     /// replica; a member listed by a later call that this primary does not track waits for its
     /// first ack (its hello) and, silent for a write timeout, is sent the log from its start.
     public mutating func updateReplicas(secondaries: [MemberID], down: Set<MemberID>, now: ClusterInstant) -> [PrimaryAction] {
-        defer { refreshSettled() }
+        defer { refreshDerivedState() }
         placedReplicaCount = secondaries.count + 1
         for member in Array(replicas.keys) where !secondaries.contains(member) {
             if replicas[member]!.pendingUntilSequence == nil {
@@ -114,7 +114,7 @@ public struct VnodePrimaryReplicator: Sendable {
     public mutating func write(_ id: WriteID, key: ByteBuffer, change: ReplicationChange, now: ClusterInstant)
         throws(ReplicationError) -> [PrimaryAction]
     {
-        defer { refreshSettled() }
+        defer { refreshDerivedState() }
         try checkAdmission()
         let entry = ReplicationEntry(vnode: vnode, sequence: log.lastSequence + 1, key: key, change: change)
         log.append(entry)
@@ -124,7 +124,7 @@ public struct VnodePrimaryReplicator: Sendable {
 
     /// Sends what each live replica has not been sent yet, within its window, in batches.
     public mutating func flush(now: ClusterInstant) -> [PrimaryAction] {
-        defer { refreshSettled() }
+        defer { refreshDerivedState() }
         guard case .serving = state else { return [] }
         var actions: [PrimaryAction] = []
         for member in replicas.keys.sorted() {
@@ -151,7 +151,7 @@ public struct VnodePrimaryReplicator: Sendable {
     public mutating func receiveAck(
         from member: MemberID, through sequence: UInt64, now: ClusterInstant, isSnapshotAck: Bool = false
     ) -> [PrimaryAction] {
-        defer { refreshSettled() }
+        defer { refreshDerivedState() }
         guard case .serving = state, var progress = replicas[member] else { return [] }
         guard sequence <= log.lastSequence else {
             // A replica that, on a new connection, holds more than this primary ever numbered
@@ -199,7 +199,7 @@ public struct VnodePrimaryReplicator: Sendable {
     /// meanwhile; a transfer to it is over (the caller drops its source), and a transfer target
     /// that is not a secondary is forgotten.
     public mutating func connectionReset(_ member: MemberID) {
-        defer { refreshSettled() }
+        defer { refreshDerivedState() }
         guard var progress = replicas[member] else { return }
         guard progress.isSecondary else {
             replicas[member] = nil
@@ -215,7 +215,7 @@ public struct VnodePrimaryReplicator: Sendable {
     /// entry (as a pending replica, counted by no policy until it acks the snapshot). Returns the
     /// snapshot sequence the transfer's last batch must carry.
     public mutating func beginTransfer(to member: MemberID, now: ClusterInstant) -> UInt64 {
-        defer { refreshSettled() }
+        defer { refreshDerivedState() }
         let snapshotSequence = log.lastSequence
         var progress = replicas[member] ?? ReplicaProgress(isSecondary: false, acknowledgedThrough: snapshotSequence)
         progress.acknowledgedThrough = snapshotSequence
@@ -237,9 +237,27 @@ public struct VnodePrimaryReplicator: Sendable {
     /// primaries — reads one stored flag instead of walking the replicas of every primary.
     private var isSettled = true
 
-    private mutating func refreshSettled() {
+    /// After every mutation: frees the acknowledged entries, then `isSettled`.
+    private mutating func refreshDerivedState() {
+        discardAcknowledgedEntries()
         isSettled = computeSettled()
     }
+
+    /// Frees what every tracked replica acknowledged, but the newest
+    /// `logAcknowledgedEntriesKept` of those. Tracked replicas include the ones whose state is
+    /// unknown (awaiting their first ack: what they acknowledged before still bounds them) and
+    /// transfer targets (acknowledged through their snapshot), so whatever one may still be sent
+    /// stays.
+    private mutating func discardAcknowledgedEntries() {
+        var needed = log.lastSequence
+        for progress in replicas.values { needed = min(needed, progress.acknowledgedThrough) }
+        let kept = UInt64(configuration.logAcknowledgedEntriesKept)
+        guard needed > kept, log.firstSequence <= needed - kept else { return }
+        log.discard(through: needed - kept, maxEntries: Self.discardedEntriesPerEventMax)
+    }
+
+    /// Entries one event frees at most (see `ReplicationLog.discard`).
+    static let discardedEntriesPerEventMax = 256
 
     private func computeSettled() -> Bool {
         guard pendingWrites.isEmpty else { return false }
@@ -249,7 +267,7 @@ public struct VnodePrimaryReplicator: Sendable {
 
     /// A transfer to a member that is not a secondary was abandoned: stop sending to it.
     public mutating func abandonTransfer(to member: MemberID) {
-        defer { refreshSettled() }
+        defer { refreshDerivedState() }
         guard let progress = replicas[member], !progress.isSecondary else { return }
         replicas[member] = nil
     }
@@ -257,7 +275,7 @@ public struct VnodePrimaryReplicator: Sendable {
     /// Resends what went unacknowledged, reports lagging replicas and fails overdue writes.
     public mutating func tick(now: ClusterInstant) -> [PrimaryAction] {
         guard case .serving = state, !isSettled else { return [] }
-        defer { refreshSettled() }
+        defer { refreshDerivedState() }
         var actions: [PrimaryAction] = []
         for member in replicas.keys.sorted() {
             if let since = replicas[member]!.listedUnheardSince, replicas[member]!.isAwaitingFirstAck,
@@ -282,7 +300,7 @@ public struct VnodePrimaryReplicator: Sendable {
 
     /// This node is no longer the vnode's primary: pending writes fail, new ones are refused.
     public mutating func resign() -> [PrimaryAction] {
-        defer { refreshSettled() }
+        defer { refreshDerivedState() }
         state = .resigned
         let failed = pendingWrites.map { PrimaryAction.failWrite($0.id, .notPrimary(vnode: vnode)) }
         pendingWrites.removeAll()

@@ -92,7 +92,7 @@ public struct SimulationConfiguration: Sendable {
     /// bite within a short run.
     var replication: ReplicationConfiguration {
         ReplicationConfiguration(
-            writeAckPolicy: writeAckPolicy, logEntriesMax: 64, batchEntriesMax: 8, inFlightEntriesMax: 32,
+            writeAckPolicy: writeAckPolicy, logEntriesMax: 64, logAcknowledgedEntriesKept: 4, batchEntriesMax: 8, inFlightEntriesMax: 32,
             pendingWritesMax: 64, lagReportAfterMilliseconds: 300, writeTimeoutMilliseconds: 1_000,
             // No `batchCompression`: each node takes it from the cluster's feature gate.
             retransmitAfterMilliseconds: 60)

@@ -309,6 +309,38 @@ final class VnodePrimaryReplicatorTests: XCTestCase {
         XCTAssertTrue(replicator.receiveAck(from: target, through: 1, now: instant(2)).isEmpty)
     }
 
+    /// The log frees what every replica acknowledged but its newest few; what a replica still
+    /// needs stays, whoever is slowest.
+    func testTheLogFreesWhatEveryReplicaAcknowledgedButAFew() throws {
+        var replicator = primary(.all) { $0.logAcknowledgedEntriesKept = 2 }
+        for id in 1...10 { _ = try write(&replicator, UInt64(id)) }
+        _ = replicator.flush(now: instant(0))
+        _ = replicator.receiveAck(from: a, through: 10, now: instant(1))
+        XCTAssertEqual(replicator.logFirstSequence, 1, "b acknowledged nothing yet")
+        _ = replicator.receiveAck(from: b, through: 6, now: instant(1))
+        XCTAssertEqual(replicator.logFirstSequence, 5, "b holds through 6; 5 and 6 are the kept ones")
+        // b's connection resets: until it says, what it acknowledged before still bounds the log.
+        replicator.connectionReset(b)
+        _ = replicator.receiveAck(from: a, through: 10, now: instant(2))
+        XCTAssertEqual(replicator.logFirstSequence, 5)
+        // It comes back holding 6 and catches up from the log, not by a rebuild.
+        let hello = replicator.receiveAck(from: b, through: 6, now: instant(3))
+        XCTAssertTrue(hello.rebuilds.isEmpty)
+        XCTAssertEqual(hello.sends.map(\.batch.firstSequence), [7])
+        _ = replicator.receiveAck(from: b, through: 10, now: instant(4))
+        XCTAssertEqual(replicator.logFirstSequence, 9)
+        // A transfer target keeps what follows its snapshot.
+        let target = MemberID(9)
+        XCTAssertEqual(replicator.beginTransfer(to: target, now: instant(5)), 10)
+        for id in 11...20 { _ = try write(&replicator, UInt64(id)) }
+        _ = replicator.flush(now: instant(5))
+        _ = replicator.receiveAck(from: a, through: 20, now: instant(6))
+        _ = replicator.receiveAck(from: b, through: 20, now: instant(6))
+        XCTAssertEqual(replicator.logFirstSequence, 9, "the target needs 11 on")
+        let resumed = replicator.receiveAck(from: target, through: 10, now: instant(7), isSnapshotAck: true)
+        XCTAssertEqual(resumed.sends.map(\.batch.firstSequence), [11])
+    }
+
     func testARetiredLogKeepsTheLastSequenceAndFreesInSteps() throws {
         var replicator = primary(.one)
         for id in 1...5 { _ = try write(&replicator, UInt64(id)) }

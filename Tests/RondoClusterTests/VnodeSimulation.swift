@@ -64,10 +64,12 @@ struct VnodeSimulation {
         policy = WriteAckPolicy.allCases[Int(seed % 3)]
         primaryStore = makeClusterStore(vnodeCount: 4)
         let logEntriesMax = [24, 100_000][Int.random(in: 0...1, using: &generator)]
+        let acknowledgedKept = [0, 3, 256][Int.random(in: 0...2, using: &generator)]
         primary = VnodePrimaryReplicator(
             vnode: Self.vnode,
             configuration: ReplicationConfiguration(
-                writeAckPolicy: policy, logEntriesMax: logEntriesMax, batchEntriesMax: 8, inFlightEntriesMax: 32,
+                writeAckPolicy: policy, logEntriesMax: logEntriesMax, logAcknowledgedEntriesKept: acknowledgedKept,
+                batchEntriesMax: 8, inFlightEntriesMax: 32,
                 pendingWritesMax: 64, lagReportAfterMilliseconds: 250, writeTimeoutMilliseconds: 800,
                 retransmitAfterMilliseconds: 60, batchCompression: seed % 2 == 0 ? .lz4 : .none))
         network = SeededNetwork(
