@@ -461,6 +461,10 @@ def analyse(args, demo, report, trace_ops, phases, machine, versions_after, star
     quiet = [w for w in p99s if w[2] is not None and w[2] < QUIET_STEAL_PERCENT]
     max_quiet = max(quiet) if quiet else None
     upgrade_p99 = percentile(latencies_between(trace_ops, upgrade_begin, upgrade_end), 0.99)
+    # The same statistic over the steady state's own windows: how far the host alone moves a
+    # window's p99 from the steady p99, with no upgrade running (fewer windows than the upgrade's).
+    steady_windows = window_p99s(trace_ops, demo.load_start + 2, upgrade_begin)
+    steady_worst = max((p99 for _, p99 in steady_windows), default=0)
     during = [p for p in points if upgrade_begin < p["time"] <= upgrade_end + 0.5]
     after = [p for p in points if p["time"] > upgrade_end + 0.5]
     summary = report["summary"]
@@ -498,6 +502,8 @@ def analyse(args, demo, report, trace_ops, phases, machine, versions_after, star
         "steady_p99_us": steady_p99,
         "upgrade_p99_us": upgrade_p99,
         "upgrade_p99_ratio": round(upgrade_p99 / steady_p99, 4) if steady_p99 else None,
+        "steady_worst_window_p99_ratio": round(steady_worst / steady_p99, 4) if steady_p99 else None,
+        "steady_windows": len(steady_windows),
         "upgrade_ops_per_second": round(sum(p["ops"] for p in during) / len(during), 1) if during else None,
         "upgrade_max_second_p99_us": max((p["p99_us"] for p in during), default=None),
         "after_ops_per_second": round(sum(p["ops"] for p in after) / len(after), 1) if after else None,
@@ -637,8 +643,9 @@ def print_report(summary, timeline):
         print(f"{n['node']:4}  {fmt(n['release_seconds']):>9}  {fmt(n['restart_seconds']):>9}  {fmt(n['return_seconds']):>8}  {fmt(n['total_seconds']):>7}")
     print()
     for key in ("lost_writes", "client_errors", "stale_reads", "corrupt_values", "keys_checked", "retries", "resets",
-                "timeouts", "steady_ops_per_second", "steady_p99_us", "upgrade_p99_us", "min_window_throughput_ratio", "p99_ratio",
-                "p99_ratio_window_steal_percent", "p99_ratio_quiet_windows", "quiet_windows", "windows",
+                "timeouts", "steady_ops_per_second", "steady_p99_us", "upgrade_p99_us", "upgrade_p99_ratio",
+                "min_window_throughput_ratio", "p99_ratio", "p99_ratio_window_steal_percent", "p99_ratio_quiet_windows",
+                "quiet_windows", "windows", "steady_worst_window_p99_ratio", "steady_windows",
                 "coordinator_restart_seconds", "node_upgrade_seconds", "total_seconds"):
         print(f"{key:30} {summary[key]}")
     print(f"{'load':30} {summary['load']['mode']}")
