@@ -1,7 +1,7 @@
 /// The one place that names this build's software version (semantic versioning).
 /// `RELEASES` at the repository root records the commit of every released version.
 public enum RondoVersion {
-    public static let current = SemanticVersion(major: 0, minor: 2, patch: 4)
+    public static let current = SemanticVersion(major: 0, minor: 2, patch: 5)
 
     /// The first release. Kept so that tests (and the simulation) can run nodes of the previous
     /// release next to this one: `BuildInfo.release_0_1_0` is what a 0.1.0 node says in its hello.

@@ -32,7 +32,7 @@ final class FeatureGateTests: XCTestCase {
         memberID: 1, nodeID: NodeID("a")!, clientHost: "127.0.0.1", clientPort: 11211, peerHost: "127.0.0.1", peerPort: 7001)
 
     func testThisBuildIsTheFirstReleasePlusLZ4Batches() {
-        XCTAssertEqual(RondoVersion.current, T.version("0.2.4"))
+        XCTAssertEqual(RondoVersion.current, T.version("0.2.5"))
         XCTAssertEqual(BuildInfo.current.features, [.replicationV1, .transferLZ4, .replicationLZ4Batches])
         XCTAssertEqual(BuildInfo.current.protocolVersions, 1...1)
         // What a 0.1.0 node says in its hello, unchanged.
