@@ -30,8 +30,9 @@ public struct RequestRouter: Sendable {
     }
 
     public func route(vnode: Int, intent: RequestIntent) throws(RoutingError) -> RouteDecision {
-        let replicas = table.replicas(of: vnode)
-        let candidates = intent == .write ? Array(replicas.prefix(1)) : replicas
+        // A view of the table, not an array: this runs for every client request.
+        let replicas = table.replicaSlots(of: vnode)
+        let candidates = intent == .write ? replicas.prefix(1) : replicas
         // The local copy is always reachable; otherwise the first reachable replica in list order.
         guard let chosen = candidates.first(where: { $0 == localMember || !unreachable.contains($0) }) else {
             throw .noReachableReplica(vnode: vnode)

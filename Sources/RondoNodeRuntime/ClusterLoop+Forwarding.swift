@@ -47,17 +47,22 @@ extension ClusterLoop {
     }
 
     func forwardAnswered(_ answer: ForwardedReply, from peer: NodeID) {
-        // Checked and removed through the index: no copy of the pending entry on the hot path.
-        guard let index = forwards.index(forKey: answer.requestID), forwards.values[index].peer == peer,
-            forwards.values[index].deadline != nil
-        else { return }
+        // Taken out first and checked after, put back on the rare mismatch: reading the entry's
+        // fields through `forwards.values[index]` copied (retained and released) the whole entry
+        // for each field read, for every answer.
+        guard let index = forwards.index(forKey: answer.requestID) else { return }
+        var forward = forwards.remove(at: index).value
+        guard forward.peer == peer, forward.deadline != nil else {
+            // An answer from a peer it was not (or no longer) sent to, or one arriving while it
+            // waits for a retry: not this forward's.
+            forwards[answer.requestID] = forward
+            return
+        }
         guard let ownerEpoch = answer.notOwnerEpoch else {
-            var forward = forwards.remove(at: index).value
             forward.retry.replied()
             forward.completion.succeed(answer.reply)
             return
         }
-        var forward = forwards.values[index]
         let now = self.now()
         let localEpoch = node.epoch ?? 0
         // Only when our table is at least the owner's can it know better than where the request
@@ -143,9 +148,15 @@ extension ClusterLoop {
         switch completion {
         case .promise(let promise):
             return promise
-        case .callback(let callback):
+        case .callback:
             let promise = loop.makePromise(of: ByteBuffer.self)
-            promise.futureResult.assumeIsolated().whenComplete(callback)
+            // Through `completion`, so the client's errors are counted as on the direct path.
+            promise.futureResult.assumeIsolated().whenComplete { result in
+                switch result {
+                case .success(let reply): completion.succeed(reply)
+                case .failure(let error): completion.fail(error)
+                }
+            }
             return promise
         }
     }

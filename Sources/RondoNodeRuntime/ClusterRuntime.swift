@@ -130,7 +130,10 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
 
     public func route(key: ByteBuffer, isWrite: Bool) -> GatewayRoute {
         clientCounters.requestRouted()
-        let route = published.withLockedValue { $0 }.route(key: key, isWrite: isWrite)
+        // Routed under the lock rather than on a copy: copying the snapshot out retained and
+        // released each of its tables and dictionaries for every key; routing is a hash and a
+        // few array reads, and the lock is only contended when the cluster loop publishes.
+        let route = published.withLockedValue { $0.route(key: key, isWrite: isWrite) }
         if case .unavailable = route { clientCounters.requestFailed() }
         return route
     }
@@ -153,18 +156,8 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
         let core = self.core
         onClusterLoop { core.value.forward(encodedRequest, to: member, promise: promise) }
         let counters = clientCounters
-        promise.futureResult.whenComplete { result in
-            if Self.isFailure(result) { counters.requestFailed() }
-        }
+        promise.futureResult.whenComplete { result in counters.count(result) }
         return promise.futureResult
-    }
-
-    /// What the client will see as an error: a failed forward, or an owner's `SERVER_ERROR`.
-    private static func isFailure(_ result: Result<ByteBuffer, any Error>) -> Bool {
-        switch result {
-        case .failure: return true
-        case .success(let reply): return reply.readableBytesView.starts(with: serverErrorPrefix)
-        }
     }
 
     /// On the cluster loop (every client connection with `--threads 1`) the answer goes straight
@@ -178,13 +171,7 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
             forward(encodedRequest, to: destination, eventLoop: eventLoop).hop(to: eventLoop).assumeIsolated().whenComplete(completion)
             return
         }
-        let counters = clientCounters
-        core.value.forward(
-            encodedRequest, to: member,
-            completion: .callback { result in
-                if Self.isFailure(result) { counters.requestFailed() }
-                completion(result)
-            })
+        core.value.forward(encodedRequest, to: member, completion: .callback(completion, counters: clientCounters))
     }
 
     public func flushAll(delay: Int64, eventLoop: any EventLoop) -> EventLoopFuture<Void> {
@@ -195,8 +182,6 @@ public final class ClusterRuntime: Service, ClusterRequestRouter, Sendable {
         promise.futureResult.whenFailure { _ in counters.requestFailed() }
         return promise.futureResult
     }
-
-    private static let serverErrorPrefix = Array("SERVER_ERROR".utf8)
 
     /// Runs `body` on the cluster loop: at once when the caller is on it (with `--threads 1` every
     /// client connection is, so a request costs no task and no closure on the loop's queue),

@@ -6,19 +6,26 @@ import NIOCore
 /// future or callback list per request. Completed once, on the cluster loop.
 enum ForwardCompletion {
     case promise(EventLoopPromise<ByteBuffer>)
-    case callback((Result<ByteBuffer, any Error>) -> Void)
+    /// The client connection's own callback; what the client will see as an error is counted in
+    /// `counters` first. One case rather than a counting closure around the callback: that
+    /// closure was an allocation and an indirect call per forwarded request.
+    case callback((Result<ByteBuffer, any Error>) -> Void, counters: ClientRequestCounters)
 
     func succeed(_ reply: ByteBuffer) {
         switch self {
         case .promise(let promise): promise.succeed(reply)
-        case .callback(let callback): callback(.success(reply))
+        case .callback(let callback, let counters):
+            counters.count(.success(reply))
+            callback(.success(reply))
         }
     }
 
     func fail(_ error: any Error) {
         switch self {
         case .promise(let promise): promise.fail(error)
-        case .callback(let callback): callback(.failure(error))
+        case .callback(let callback, let counters):
+            counters.requestFailed()
+            callback(.failure(error))
         }
     }
 }

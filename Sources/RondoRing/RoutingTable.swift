@@ -33,9 +33,15 @@ public struct RoutingTable: Sendable, Hashable {
 
     /// Primary first, then secondaries.
     public func replicas(of vnode: Int) -> [MemberID] {
+        Array(replicaSlots(of: vnode))
+    }
+
+    /// `replicas(of:)` as a view of the table's own storage: what routing a request reads, so
+    /// that a request costs no array allocation.
+    public func replicaSlots(of vnode: Int) -> ArraySlice<MemberID> {
         precondition(vnode >= 0 && vnode < vnodeCount.value, "vnode \(vnode) out of range")
         let start = vnode * placedReplicaCount
-        return Array(slots[start..<start + placedReplicaCount])
+        return slots[start..<start + placedReplicaCount]
     }
 
     public func primary(of vnode: Int) -> MemberID {

@@ -17,6 +17,9 @@ final class PlacementInvariantTests: XCTestCase {
                 XCTAssertEqual(table.replicaShortfall, max(0, replicaCount - nodeCount))
                 for vnode in 0..<table.vnodeCount.value {
                     XCTAssertEqual(Set(table.replicas(of: vnode)).count, table.placedReplicaCount)
+                    // The router's view: this vnode's replicas, primary first, not a neighbour's.
+                    XCTAssertEqual(table.replicaSlots(of: vnode).first, table.primary(of: vnode))
+                    XCTAssertEqual(table.replicaSlots(of: vnode).count, table.placedReplicaCount)
                 }
             }
         }
