@@ -170,6 +170,7 @@ class Demo:
         self.bench_trace = os.path.join(workdir, "bench-trace.csv")
         self.cluster = None
         self.status_samples = []  # (unix time, status)
+        self.watcher = None  # `rondo ctl upgrade status --watch` during the node upgrade
 
     def event(self, name, detail=""):
         now = time.time()
@@ -243,6 +244,12 @@ class Demo:
             time.sleep(0.2)
         raise TimeoutError("the verifying bench did not start its load within %d s" % BENCH_READY_TIMEOUT_S)
 
+    def open_log(self, name):
+        """A log file in the workdir, closed by stop_all."""
+        f = open(os.path.join(self.workdir, name), "wb")
+        self.bench_logs.append(f)
+        return f
+
     @staticmethod
     def tail(path, lines=5):
         try:
@@ -275,15 +282,20 @@ class Demo:
             f.write(plan.stdout)
         self.event("upgrade-start")
         self.cluster.ctl("upgrade", "start", *args)
+        # One watching ctl process, not one per poll: each `rondo ctl` start costs ~24 ms of CPU,
+        # and five a second would load the upgrade's windows with the demo's own work, which the
+        # steady state before it does not carry.
+        self.watcher = subprocess.Popen(
+            [os.environ["RONDO_BIN"], "ctl", "--coordinator", f"127.0.0.1:{self.cluster.coordinator_port}", "--json",
+             "upgrade", "status", "--watch", str(STATUS_POLL_S)],
+            stdout=subprocess.PIPE, stderr=self.open_log("upgrade-watch.err"), text=True)
         deadline = time.monotonic() + UPGRADE_TIMEOUT_S
         last_key = None
-        while time.monotonic() < deadline:
-            try:
-                status = self.cluster.ctl("upgrade", "status", timeout_s=10)
-            except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as error:
-                log(f"upgrade status failed: {error}")
-                time.sleep(STATUS_POLL_S)
-                continue
+        status = None
+        # The watcher prints every STATUS_POLL_S or exits (after its --timeout without the
+        # coordinator): reading its lines is bounded, and so is the whole wait.
+        for line in self.watcher.stdout:
+            status = json.loads(line)
             now = time.time()
             self.status_samples.append((now, status))
             key = (status["outcome"], status["batch"], tuple(status["currentBatch"]), status["step"], status["paused"])
@@ -291,13 +303,13 @@ class Demo:
                 last_key = key
                 log(f"upgrade: {status['nodesDone']}/{status['nodesTotal']} nodes, batch {status['batch']} "
                     f"{','.join(status['currentBatch'])} {status['step']}{' PAUSED: ' + str(status['pausedReason']) if status['paused'] else ''}")
-            if status["outcome"] != "running":
-                break
             if status["paused"]:
                 raise RuntimeError(f"the upgrade paused: {status['pausedReason']}")
-            time.sleep(STATUS_POLL_S)
-        else:
-            raise TimeoutError(f"the upgrade did not complete within {UPGRADE_TIMEOUT_S} s")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the upgrade did not complete within {UPGRADE_TIMEOUT_S} s")
+        self.watcher.wait(timeout=30)
+        if status is None or self.watcher.returncode != 0:
+            raise RuntimeError(f"upgrade status --watch exited {self.watcher.returncode}: {self.tail(os.path.join(self.workdir, 'upgrade-watch.err'))}")
         if status["outcome"] != "completed":
             raise RuntimeError(f"the upgrade ended {status['outcome']}: {status}")
         self.event("upgrade-completed", f"{status['vnodesMoved']} vnode copies, {status['bytesMoved']} bytes")
@@ -321,6 +333,9 @@ class Demo:
         return {n["node"]: n.get("version") for n in status["nodes"]}
 
     def stop_all(self):
+        if self.watcher is not None and self.watcher.poll() is None:
+            self.watcher.kill()
+            self.watcher.wait(timeout=10)
         if self.bench_proc is not None and self.bench_proc.poll() is None:
             self.bench_proc.send_signal(signal.SIGTERM)
             try:

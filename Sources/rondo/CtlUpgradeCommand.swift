@@ -83,9 +83,25 @@ struct CtlUpgradeCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Progress: nodes done, current batch and step, moved, rate, ETA.")
+        static let configuration = CommandConfiguration(
+            abstract: "Progress: nodes done, current batch and step, moved, rate, ETA.",
+            discussion: """
+                With --watch the status is asked again every SECONDS until the upgrade is no longer \
+                running: on a terminal the view is redrawn in place (a live progress bar); otherwise \
+                each answer is printed as it comes, one JSON object per line with --json.
+                """)
         @OptionGroup var connection: CtlCLICommand.Connection
-        func run() async throws { try await connection.run(.upgradeStatus) }
+        @Option(name: .long, help: ArgumentHelp("Repeat every SECONDS (0.1-60) until the upgrade ends.", valueName: "seconds"))
+        var watch: Double?
+
+        func validate() throws {
+            if let watch, !(0.1...60).contains(watch) { throw ValidationError("--watch must be 0.1...60 seconds") }
+        }
+
+        func run() async throws {
+            guard let watch else { return try await connection.run(.upgradeStatus) }
+            try await UpgradeStatusWatch(connection: connection, interval: watch).run()
+        }
     }
 
     struct Pause: AsyncParsableCommand {

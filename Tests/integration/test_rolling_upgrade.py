@@ -9,10 +9,12 @@ Checked: every node re-executed (its process runs the new command line and logge
 socket), no connection to any client port was refused during the upgrade, placement is the same
 before and after, no acknowledged write was lost, and `upgrade status --json` says completed.
 """
+import json
 import os
 import re
 import socket
 import stat
+import subprocess
 import threading
 import time
 
@@ -91,6 +93,29 @@ def upgrade_status(cluster):
     return cluster.ctl("upgrade", "status")
 
 
+def watch_upgrade(cluster, timeout_s=UPGRADE_TIMEOUT_S):
+    """`rondo ctl upgrade status --watch 0.5 --json` until it exits (the upgrade stopped running)
+    or the upgrade pauses: every status it printed, and its exit code. The watcher prints a line
+    every 0.5 s or exits within its own --timeout, so reading its lines is bounded; so is the
+    whole wait."""
+    argv = [rondo_binary(), "ctl", "--coordinator", f"{HOST}:{cluster.coordinator_port}", "--json",
+            "upgrade", "status", "--watch", "0.5"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + timeout_s
+    statuses = []
+    try:
+        for line in proc.stdout:
+            statuses.append(json.loads(line))
+            if statuses[-1]["paused"] or time.monotonic() > deadline:
+                break
+        proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    return statuses, proc.returncode
+
+
 def test_rolling_upgrade_in_place_keeps_ports_open_and_loses_nothing(cluster):
     nodes = ["n1", "n2", "n3"]
     cluster.bootstrap(nodes)
@@ -106,13 +131,10 @@ def test_rolling_upgrade_in_place_keeps_ports_open_and_loses_nothing(cluster):
     try:
         started = cluster.ctl("upgrade", "start", "--binary", binary, "--strategy", "group", "--batch", "1")
         assert started is not None
-        deadline = time.monotonic() + UPGRADE_TIMEOUT_S
-        status = None
-        while time.monotonic() < deadline:
-            status = upgrade_status(cluster)
-            if status["outcome"] != "running" or status["paused"]:
-                break
-            time.sleep(0.5)
+        statuses, exit_code = watch_upgrade(cluster)
+        status = statuses[-1] if statuses else None
+        assert exit_code == 0, (exit_code, status)
+        assert len(statuses) > 3 and all(s["outcome"] == "running" for s in statuses[:-1]), "one line per answer while it runs"
         assert status is not None and status["outcome"] == "completed", (
             f"outcome {status and status['outcome']}, step {status and status['step']}, "
             f"paused: {status and status['pausedReason']}; {status}")
