@@ -77,8 +77,9 @@ def parse_args():
     p.add_argument("--timeout-ms", type=int, default=1000, help="per-attempt timeout of the verifying bench")
     p.add_argument("--replicas", type=int, default=2)
     p.add_argument("--vnodes", type=int, default=64)
-    p.add_argument("--transfer-mbps", type=int, default=8,
-                   help="cluster-wide transfer budget, MiB/s (default 8: gentle on a 2-core box; 64 is the coordinator's default)")
+    p.add_argument("--transfer-mbps", type=int, default=64,
+                   help="cluster-wide transfer budget, MiB/s (default 64, the coordinator's own default; each node's "
+                        "own cap is set to it too)")
     p.add_argument("--node-threads", type=int, default=None,
                    help="event loops per node (default: the node's own, one per core)")
     p.add_argument("--timeline-json", default=os.path.join(ROOT, "docs", "rolling-upgrade-timeline.json"))
