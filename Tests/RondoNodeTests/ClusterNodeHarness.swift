@@ -5,6 +5,7 @@ import RondoNode
 import RondoPeer
 import RondoRing
 import RondoStorage
+import XCTest
 
 /// Builds `ClusterNode`s and tables for unit tests: three members n1, n2, n3 (member numbers
 /// 1, 2, 3), tables from `RoutingTable.build`.
@@ -55,6 +56,27 @@ extension ClusterNodeHarness {
             if node.vnode(of: key) == vnode { return key }
         }
         fatalError("no key found for vnode \(vnode)")
+    }
+
+    /// Two nodes that installed the initial 2-copy table: `source` (n1) is the primary of `vnode`,
+    /// `target` holds no copy of it — the two ends of a transfer of that vnode.
+    struct TransferEnds {
+        var vnode: Int
+        var source: ClusterNode
+        var target: ClusterNode
+        var targetID: NodeID
+        var targetMember: MemberID
+    }
+
+    static func transferEnds() throws -> TransferEnds {
+        let table = try initialTable(replicaCount: 2)
+        let vnode = try XCTUnwrap((0..<vnodeCount.value).first { table.primary(of: $0) == MemberID(1) })
+        let targetID = nodeID(of: try XCTUnwrap(table.members.map(\.id).first { !table.replicas(of: vnode).contains($0) }))
+        let targetMember = try XCTUnwrap(directory.first { $0.nodeID == targetID }?.memberID)
+        let source = makeNode(n1)
+        let target = makeNode(targetID)
+        for node in [source, target] { _ = node.receiveFromCoordinator(.table(update(table)), now: instant(0)) }
+        return TransferEnds(vnode: vnode, source: source, target: target, targetID: targetID, targetMember: targetMember)
     }
 
     /// Stores `count` items of the vnode straight into the node's store (keys `<prefix>-<n>`, values

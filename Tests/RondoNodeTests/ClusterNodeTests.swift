@@ -394,13 +394,8 @@ final class ClusterNodeTests: XCTestCase {
     }
 
     func testATransferEndsWithTheTargetReportingCompletionWhenThePrimaryCountsIt() throws {
-        let table = try H.initialTable(replicaCount: 2)
-        let vnode = try XCTUnwrap((0..<H.vnodeCount.value).first { table.primary(of: $0) == MemberID(1) })
-        let targetID = H.nodeID(of: try XCTUnwrap(table.members.map(\.id).first { !table.replicas(of: vnode).contains($0) }))
-        let targetMember = try XCTUnwrap(H.directory.first { $0.nodeID == targetID }?.memberID)
-        let source = H.makeNode(H.n1)
-        let target = H.makeNode(targetID)
-        for node in [source, target] { _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0)) }
+        let ends = try H.transferEnds()
+        let (vnode, source, target, targetID, targetMember) = (ends.vnode, ends.source, ends.target, ends.targetID, ends.targetMember)
         let key = H.key(inVnode: vnode, of: source)
         // One item larger than the burst, ordered at 1 kB/s: its one (last) batch puts the copy's
         // rate in debt for seconds, long after the target has caught up and been counted.
@@ -425,13 +420,8 @@ final class ClusterNodeTests: XCTestCase {
     /// which the primary (counting nothing but the snapshot ack while the transfer is pending)
     /// ignored: the transfer hung until its timeout. The catch-up request is the snapshot ack.
     func testATransferWhoseWaitingEntriesHaveAGapEndsByCatchingUp() throws {
-        let table = try H.initialTable(replicaCount: 2)
-        let vnode = try XCTUnwrap((0..<H.vnodeCount.value).first { table.primary(of: $0) == MemberID(1) })
-        let targetID = H.nodeID(of: try XCTUnwrap(table.members.map(\.id).first { !table.replicas(of: vnode).contains($0) }))
-        let targetMember = try XCTUnwrap(H.directory.first { $0.nodeID == targetID }?.memberID)
-        let source = H.makeNode(H.n1)
-        let target = H.makeNode(targetID)
-        for node in [source, target] { _ = node.receiveFromCoordinator(.table(H.update(table)), now: H.instant(0)) }
+        let ends = try H.transferEnds()
+        let (vnode, source, target, targetID, targetMember) = (ends.vnode, ends.source, ends.target, ends.targetID, ends.targetMember)
         // Several batches, so that entries can arrive between the first and the last.
         H.fill(source, vnode: vnode, count: 100, valueBytes: 1_000)
         let order = NodeTransferOrder(
