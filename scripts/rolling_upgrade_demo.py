@@ -561,6 +561,16 @@ def analyse(args, demo, report, trace_ops, phases, machine, versions_after, star
         missed.append(f"p99_ratio {result['p99_ratio']} (target <= {P99_RATIO_MAX})")
     result["targets_missed"] = missed
     result["passed"] = not missed
+    # The p99 ratio divides by the steady state's p99: a steady state the host disturbed (steal, or
+    # its own windows far from its p99) inflates that denominator, and a "met" then proves nothing
+    # (session 6: every pass had one). Said next to the verdict; the verdict itself is unchanged.
+    steady_steal = machine["cpu_steal_percent"]["steady"]
+    disturbed = []
+    if steady_steal is not None and steady_steal >= QUIET_STEAL_PERCENT:
+        disturbed.append(f"CPU steal {steady_steal}% (quiet: < {QUIET_STEAL_PERCENT}%)")
+    if result["steady_worst_window_p99_ratio"] is not None and result["steady_worst_window_p99_ratio"] > P99_RATIO_MAX:
+        disturbed.append(f"its worst window {result['steady_worst_window_p99_ratio']}x its p99")
+    result["steady_state_disturbed"] = disturbed
     timeline = {
         "load_start": demo.load_start, "events": demo.events, "nodes": phases, "points": points,
         "steady": {"ops_per_second": steady_ops, "p99_us": steady_p99},
@@ -675,6 +685,9 @@ def print_report(summary, timeline):
         print("TARGETS MISSED: " + "; ".join(summary["targets_missed"]))
     else:
         print("every target met")
+    if summary["steady_state_disturbed"]:
+        print("NOTE: the steady state was disturbed (" + "; ".join(summary["steady_state_disturbed"])
+              + "): its p99, the p99 ratio's denominator, is inflated — the p99 ratio is no evidence either way")
 
 
 def fmt(value):
