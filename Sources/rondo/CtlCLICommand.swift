@@ -47,23 +47,38 @@ struct CtlCLICommand: AsyncParsableCommand {
         }
 
         func run(_ command: CtlRequest.Command) async throws {
+            let reply: CtlReply
+            do {
+                reply = try await send(command)
+            } catch {
+                throw unreachable(error)
+            }
+            try requireAccepted(reply)
+            print(json ? reply.json : reply.text)
+        }
+
+        /// One request on a connection of its own; a connection error is thrown as it is.
+        func send(_ command: CtlRequest.Command) async throws -> CtlReply {
             var logger = Logger(label: "rondo.ctl")
             logger.logLevel = .critical
             let (host, port) = address!
-            let reply: CtlReply
-            do {
-                reply = try await CtlClient.request(
-                    command, host: host, port: port, clusterName: clusterName, timeout: .seconds(Int64(timeout)), logger: logger)
-            } catch {
-                FileHandleOutput.standardError("rondo ctl: \(error)")
-                throw ExitCode(2)
-            }
+            return try await CtlClient.request(
+                command, host: host, port: port, clusterName: clusterName, timeout: .seconds(Int64(timeout)), logger: logger)
+        }
+
+        /// The coordinator could not be asked: the reason on stderr, exit status 2.
+        func unreachable(_ error: any Error) -> ExitCode {
+            FileHandleOutput.standardError("rondo ctl: \(error)")
+            return ExitCode(2)
+        }
+
+        /// A refusal: its JSON (with --json) on stdout, the reason on stderr, exit status 1.
+        func requireAccepted(_ reply: CtlReply) throws {
             guard reply.ok else {
                 if json { print(reply.json) }
                 FileHandleOutput.standardError("rondo ctl: \(reply.text)")
                 throw ExitCode(1)
             }
-            print(json ? reply.json : reply.text)
         }
     }
 

@@ -1,7 +1,3 @@
-import ArgumentParser
-import Logging
-import NIOCore
-import RondoCoordinatorServer
 import RondoPeer
 
 #if canImport(Glibc)
@@ -23,33 +19,21 @@ struct UpgradeStatusWatch {
     let interval: Double
 
     func run() async throws {
-        var logger = Logger(label: "rondo.ctl")
-        logger.logLevel = .critical
-        let (host, port) = connection.address!
         let redraw = !connection.json && isatty(STDOUT_FILENO) == 1
         var unreachableSince: ContinuousClock.Instant?
         while true {
             let reply: CtlReply
             do {
-                reply = try await CtlClient.request(
-                    .upgradeStatus, host: host, port: port, clusterName: connection.clusterName,
-                    timeout: .seconds(Int64(connection.timeout)), logger: logger)
+                reply = try await connection.send(.upgradeStatus)
                 unreachableSince = nil
             } catch {
                 let since = unreachableSince ?? .now
                 unreachableSince = since
-                guard ContinuousClock.now - since < .seconds(connection.timeout) else {
-                    FileHandleOutput.standardError("rondo ctl: \(error)")
-                    throw ExitCode(2)
-                }
+                guard ContinuousClock.now - since < .seconds(connection.timeout) else { throw connection.unreachable(error) }
                 try await Task.sleep(for: .seconds(interval))
                 continue
             }
-            guard reply.ok else {
-                if connection.json { print(reply.json) }
-                FileHandleOutput.standardError("rondo ctl: \(reply.text)")
-                throw ExitCode(1)
-            }
+            try connection.requireAccepted(reply)
             if redraw {
                 // Home and clear, then the view: the bar moves in place.
                 print("\u{1B}[H\u{1B}[2J" + reply.text)
