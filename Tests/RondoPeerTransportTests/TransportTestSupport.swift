@@ -96,6 +96,20 @@ enum TransportTestSupport {
         return sent
     }
 
+    /// Nothing more was sent and the connection closed on an I/O error naming the frame limit:
+    /// what a frame over `frameBytesMax` does to the sender.
+    static func assertClosedOverFrameLimit(
+        _ channel: EmbeddedChannel, _ events: EventLog<PeerChannelEvent>, frameBytesMax: Int,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        XCTAssertNil(try channel.readOutbound(as: ByteBuffer.self), file: file, line: line)
+        XCTAssertFalse(channel.isActive, "the encoder refuses the frame and the connection closes", file: file, line: line)
+        guard case .closed(.ioError(let text))? = events.all.last else {
+            return XCTFail("expected an I/O close, got \(events.all)", file: file, line: line)
+        }
+        XCTAssertTrue(text.contains("exceed the frame limit of \(frameBytesMax) bytes"), text, file: file, line: line)
+    }
+
     static func bytes(_ messages: [any PeerMessage]) -> ByteBuffer {
         var buffer = ByteBuffer()
         for message in messages { message.encode(into: &buffer) }
