@@ -16,11 +16,11 @@ public struct RetiredReplicationLog: Sendable {
     public var count: Int { entries.count }
 
     /// Frees up to `maxEntries` entries (newest first: the order does not matter and the end is
-    /// where an array shrinks without moving the rest); returns how many.
+    /// where an array shrinks without moving the rest); returns how many. The array's own storage
+    /// goes with the log, which its holder drops once it is empty.
     public mutating func free(maxEntries: Int) -> Int {
         let freed = min(maxEntries, entries.count)
         entries.removeLast(freed)
-        if entries.isEmpty { entries = [] }
         return freed
     }
 }
