@@ -174,7 +174,6 @@ class Demo:
         self.bench_trace = os.path.join(workdir, "bench-trace.csv")
         self.cluster = None
         self.status_samples = []  # (unix time, status)
-        self.watcher = None  # `rondo ctl upgrade status --watch` during the node upgrade
 
     def event(self, name, detail=""):
         now = time.time()
@@ -290,31 +289,24 @@ class Demo:
         # One watching ctl process, not one per poll: each `rondo ctl` start costs ~24 ms of CPU,
         # and five a second would load the upgrade's windows with the demo's own work, which the
         # steady state before it does not carry.
-        self.watcher = subprocess.Popen(
-            [os.environ["RONDO_BIN"], "ctl", "--coordinator", f"127.0.0.1:{self.cluster.coordinator_port}", "--json",
-             "upgrade", "status", "--watch", str(STATUS_POLL_S)],
-            stdout=subprocess.PIPE, stderr=self.open_log("upgrade-watch.err"), text=True)
         deadline = time.monotonic() + UPGRADE_TIMEOUT_S
         last_key = None
         status = None
-        # The watcher prints every STATUS_POLL_S or exits (after its --timeout without the
-        # coordinator): reading its lines is bounded, and so is the whole wait.
-        for line in self.watcher.stdout:
-            status = json.loads(line)
-            now = time.time()
-            self.status_samples.append((now, status))
-            key = (status["outcome"], status["batch"], tuple(status["currentBatch"]), status["step"], status["paused"])
-            if key != last_key:
-                last_key = key
-                log(f"upgrade: {status['nodesDone']}/{status['nodesTotal']} nodes, batch {status['batch']} "
-                    f"{','.join(status['currentBatch'])} {status['step']}{' PAUSED: ' + str(status['pausedReason']) if status['paused'] else ''}")
-            if status["paused"]:
-                raise RuntimeError(f"the upgrade paused: {status['pausedReason']}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the upgrade did not complete within {UPGRADE_TIMEOUT_S} s")
-        self.watcher.wait(timeout=30)
-        if status is None or self.watcher.returncode != 0:
-            raise RuntimeError(f"upgrade status --watch exited {self.watcher.returncode}: {self.tail(os.path.join(self.workdir, 'upgrade-watch.err'))}")
+        with self.cluster.watch_upgrade(STATUS_POLL_S, stderr=self.open_log("upgrade-watch.err")) as watch:
+            for status in watch:
+                self.status_samples.append((time.time(), status))
+                key = (status["outcome"], status["batch"], tuple(status["currentBatch"]), status["step"], status["paused"])
+                if key != last_key:
+                    last_key = key
+                    log(f"upgrade: {status['nodesDone']}/{status['nodesTotal']} nodes, batch {status['batch']} "
+                        f"{','.join(status['currentBatch'])} {status['step']}{' PAUSED: ' + str(status['pausedReason']) if status['paused'] else ''}")
+                if status["paused"]:
+                    raise RuntimeError(f"the upgrade paused: {status['pausedReason']}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the upgrade did not complete within {UPGRADE_TIMEOUT_S} s")
+            exit_code = watch.finish()
+        if status is None or exit_code != 0:
+            raise RuntimeError(f"upgrade status --watch exited {exit_code}: {self.tail(os.path.join(self.workdir, 'upgrade-watch.err'))}")
         if status["outcome"] != "completed":
             raise RuntimeError(f"the upgrade ended {status['outcome']}: {status}")
         self.event("upgrade-completed", f"{status['vnodesMoved']} vnode copies, {status['bytesMoved']} bytes")
@@ -338,9 +330,6 @@ class Demo:
         return {n["node"]: n.get("version") for n in status["nodes"]}
 
     def stop_all(self):
-        if self.watcher is not None and self.watcher.poll() is None:
-            self.watcher.kill()
-            self.watcher.wait(timeout=10)
         if self.bench_proc is not None and self.bench_proc.poll() is None:
             self.bench_proc.send_signal(signal.SIGTERM)
             try:

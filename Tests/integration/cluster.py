@@ -90,6 +90,10 @@ class LocalCluster:
     def status(self):
         return self.ctl("status")
 
+    def watch_upgrade(self, interval_s, stderr=subprocess.DEVNULL):
+        """`rondo ctl --json upgrade status --watch interval_s` as an `UpgradeWatch`."""
+        return UpgradeWatch(self.coordinator_port, interval_s, stderr)
+
     def wait_for(self, description, predicate, timeout_s=SETTLE_TIMEOUT_S, interval_s=0.2):
         deadline = time.monotonic() + timeout_s
         last = None
@@ -137,3 +141,31 @@ class LocalCluster:
 
     def client_port(self, node_id):
         return self.client_ports[node_id]
+
+
+class UpgradeWatch:
+    """One `rondo ctl upgrade status --watch` process: iterate for each status it prints (a line
+    every interval, or it exits within its own --timeout without the coordinator, so reading is
+    bounded), then `finish()` for its exit code. Used as a context manager, the process is killed
+    by PID if the caller leaves early (a paused upgrade, a deadline, an exception)."""
+
+    def __init__(self, coordinator_port, interval_s, stderr):
+        argv = [rondo_binary(), "ctl", "--coordinator", f"{HOST}:{coordinator_port}", "--json",
+                "upgrade", "status", "--watch", str(interval_s)]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, text=True)
+
+    def __iter__(self):
+        for line in self.proc.stdout:
+            yield json.loads(line)
+
+    def finish(self, timeout_s=30):
+        return self.proc.wait(timeout=timeout_s)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc.stdout.close()

@@ -9,12 +9,10 @@ Checked: every node re-executed (its process runs the new command line and logge
 socket), no connection to any client port was refused during the upgrade, placement is the same
 before and after, no acknowledged write was lost, and `upgrade status --json` says completed.
 """
-import json
 import os
 import re
 import socket
 import stat
-import subprocess
 import threading
 import time
 
@@ -95,25 +93,15 @@ def upgrade_status(cluster):
 
 def watch_upgrade(cluster, timeout_s=UPGRADE_TIMEOUT_S):
     """`rondo ctl upgrade status --watch 0.5 --json` until it exits (the upgrade stopped running)
-    or the upgrade pauses: every status it printed, and its exit code. The watcher prints a line
-    every 0.5 s or exits within its own --timeout, so reading its lines is bounded; so is the
-    whole wait."""
-    argv = [rondo_binary(), "ctl", "--coordinator", f"{HOST}:{cluster.coordinator_port}", "--json",
-            "upgrade", "status", "--watch", "0.5"]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    or the upgrade pauses: every status it printed, and its exit code (None when left early)."""
     deadline = time.monotonic() + timeout_s
     statuses = []
-    try:
-        for line in proc.stdout:
-            statuses.append(json.loads(line))
-            if statuses[-1]["paused"] or time.monotonic() > deadline:
-                break
-        proc.wait(timeout=max(1.0, deadline - time.monotonic()))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
-    return statuses, proc.returncode
+    with cluster.watch_upgrade(0.5) as watch:
+        for status in watch:
+            statuses.append(status)
+            if status["paused"] or time.monotonic() > deadline:
+                return statuses, None
+        return statuses, watch.finish(timeout_s=max(1.0, deadline - time.monotonic()))
 
 
 def test_rolling_upgrade_in_place_keeps_ports_open_and_loses_nothing(cluster):
