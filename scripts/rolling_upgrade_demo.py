@@ -168,7 +168,7 @@ class Demo:
         self.workdir = workdir
         self.events = []  # (unix time, name, detail)
         self.bench_proc = None
-        self.bench_logs = []
+        self.log_files = []
         self.stop_file = os.path.join(workdir, "bench.stop")
         self.bench_json = os.path.join(workdir, "bench.json")
         self.bench_trace = os.path.join(workdir, "bench-trace.csv")
@@ -231,8 +231,7 @@ class Demo:
         ]
         self.bench_out = os.path.join(self.workdir, "bench.out")
         self.bench_err = os.path.join(self.workdir, "bench.err")
-        out, err = open(self.bench_out, "wb"), open(self.bench_err, "wb")
-        self.bench_logs = [out, err]
+        out, err = self.open_log("bench.out"), self.open_log("bench.err")
         self.event("bench-start", " ".join(argv[1:]))
         self.bench_proc = subprocess.Popen(argv, stdout=out, stderr=err)
         deadline = time.monotonic() + BENCH_READY_TIMEOUT_S
@@ -251,7 +250,7 @@ class Demo:
     def open_log(self, name):
         """A log file in the workdir, closed by stop_all."""
         f = open(os.path.join(self.workdir, name), "wb")
-        self.bench_logs.append(f)
+        self.log_files.append(f)
         return f
 
     @staticmethod
@@ -337,7 +336,7 @@ class Demo:
             except subprocess.TimeoutExpired:
                 self.bench_proc.kill()
                 self.bench_proc.wait(timeout=5)
-        for f in self.bench_logs:
+        for f in self.log_files:
             f.close()
         if self.cluster is not None:
             self.cluster.stop()
