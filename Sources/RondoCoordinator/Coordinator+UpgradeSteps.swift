@@ -157,6 +157,7 @@ extension Coordinator {
             state.members[node].map { run.accepts($0.build.softwareVersion, for: node) } ?? false
         }.count
         out.append(.log(.notice, "upgrade batch \(run.batchIndex + 1) done: \(run.nodesDone) of \(run.nodesTotal) nodes"))
+        run.recordBatchDone(now: now)
         run.batchIndex += 1
         run.returned = []
         run.reconnected = []
@@ -201,6 +202,7 @@ extension Coordinator {
     private mutating func finish(_ run: inout UpgradeRun, _ outcome: UpgradeRun.Outcome, now: Int64, out: inout [CoordinatorAction]) {
         run.outcome = outcome
         run.finishedAtMilliseconds = now
+        run.recordBatchDone(now: now)
         run.stopRequest = nil
         out.append(.log(.notice, "upgrade \(outcome): \(run.nodesDone) of \(run.nodesTotal) nodes"))
         guard outcome == .completed, run.request.autoFinalize else { return }

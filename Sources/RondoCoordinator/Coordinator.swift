@@ -52,6 +52,9 @@ public struct Coordinator: Sendable {
         if let slot = persisted.upgrade {
             do { self.upgradeRun = try UpgradeRun(decoding: slot) } catch { self.upgradeStateError = error }
         }
+        // Timings only: unreadable ones (a newer format after a coordinator rollback) are left
+        // out, and the run goes on without its earlier batches' timings.
+        if let slot = persisted.upgradeHistory, let history = try? UpgradeRun.history(decoding: slot) { self.upgradeRun?.history = history }
     }
 
     /// Runs one event: collects its actions, prepends `.persist` when anything durable changed
@@ -67,7 +70,10 @@ public struct Coordinator: Sendable {
         var actions: [CoordinatorAction] = []
         body(&self, &actions)
         announceActiveVersionIfChanged(&actions)
-        if upgradeRun != upgradeBefore { state.upgrade = upgradeRun?.slot }
+        if upgradeRun != upgradeBefore {
+            state.upgrade = upgradeRun?.slot
+            state.upgradeHistory = upgradeRun?.historySlot
+        }
         if state.durable != before { actions.insert(.persist(state), at: 0) }
         if configuration.checksInvariants {
             let tablesChanged = state.table != before.table || state.target != before.target

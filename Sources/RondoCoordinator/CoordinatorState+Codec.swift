@@ -22,6 +22,8 @@ extension CoordinatorState {
         static let copies: UInt16 = 6
         static let drops: UInt16 = 7
         static let upgrade: UInt16 = 8
+        /// Optional: added in 0.2.5, skipped by older coordinators.
+        static let upgradeHistory: UInt16 = 0x8009
         static let optionalBit: UInt16 = 0x8000
     }
 
@@ -42,12 +44,8 @@ extension CoordinatorState {
         section(Section.holders) { encodeHolders(into: &$0) }
         section(Section.copies) { encodeCopies(into: &$0) }
         section(Section.drops) { encodeDrops(into: &$0) }
-        if let upgrade {
-            section(Section.upgrade) {
-                $0.write(upgrade.formatVersion)
-                $0.writeBlob(upgrade.bytes)
-            }
-        }
+        if let upgrade { section(Section.upgrade) { CoordinatorState.encodeSlot(upgrade, into: &$0) } }
+        if let upgradeHistory { section(Section.upgradeHistory) { CoordinatorState.encodeSlot(upgradeHistory, into: &$0) } }
         return writer.bytes
     }
 
@@ -70,7 +68,7 @@ extension CoordinatorState {
         }
         let known: Set<UInt16> = [
             Section.header, Section.members, Section.table, Section.target, Section.holders,
-            Section.copies, Section.drops, Section.upgrade,
+            Section.copies, Section.drops, Section.upgrade, Section.upgradeHistory,
         ]
         for tag in sections.keys where !known.contains(tag) && tag & Section.optionalBit == 0 {
             throw .unknownRequiredSection(tag)
@@ -92,14 +90,26 @@ extension CoordinatorState {
         var drops = try required(Section.drops)
         try decodeDrops(&drops)
         try CoordinatorState.finish(&drops, Section.drops)
-        if let payload = sections[Section.upgrade] {
-            var upgrade = StateReader(payload)
-            let format = try upgrade.read(UInt16.self)
-            let blob = try upgrade.readBlob(bytesMax: UpgradeStateSlot.bytesMax, field: "upgrade state")
-            try CoordinatorState.finish(&upgrade, Section.upgrade)
-            self.upgrade = UpgradeStateSlot(formatVersion: format, bytes: blob)
+        upgrade = try sections[Section.upgrade].map { payload throws(CoordinatorStateDecodeError) in
+            try CoordinatorState.decodeSlot(payload, Section.upgrade, field: "upgrade state")
+        }
+        upgradeHistory = try sections[Section.upgradeHistory].map { payload throws(CoordinatorStateDecodeError) in
+            try CoordinatorState.decodeSlot(payload, Section.upgradeHistory, field: "upgrade history")
         }
         do { try checkInvariants() } catch { throw .inconsistent(error) }
+    }
+
+    private static func encodeSlot(_ slot: UpgradeStateSlot, into writer: inout StateWriter) {
+        writer.write(slot.formatVersion)
+        writer.writeBlob(slot.bytes)
+    }
+
+    private static func decodeSlot(_ payload: [UInt8], _ tag: UInt16, field: String) throws(CoordinatorStateDecodeError) -> UpgradeStateSlot {
+        var reader = StateReader(payload)
+        let format = try reader.read(UInt16.self)
+        let blob = try reader.readBlob(bytesMax: UpgradeStateSlot.bytesMax, field: field)
+        try finish(&reader, tag)
+        return UpgradeStateSlot(formatVersion: format, bytes: blob)
     }
 
     private static func finish(_ reader: inout StateReader, _ tag: UInt16) throws(CoordinatorStateDecodeError) {

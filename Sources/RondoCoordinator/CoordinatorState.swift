@@ -31,6 +31,9 @@ public struct CoordinatorState: Sendable, Hashable {
     public internal(set) var finalizedVersion: SemanticVersion?
     /// Owned by the rolling-upgrade work; persisted as opaque versioned bytes.
     public var upgrade: UpgradeStateSlot?
+    /// The upgrade's step timings (`UpgradeRun.historySlot`), in an optional section of its own
+    /// that coordinators older than it skip.
+    public var upgradeHistory: UpgradeStateSlot?
     public internal(set) var counters: MigrationCounters
     /// Index of `members` by `MemberID`, kept in step by `assign(_:to:)` and `removeRecord(_:)`.
     private(set) var nodeIDsByMember: [MemberID: NodeID] = [:]
@@ -52,6 +55,7 @@ public struct CoordinatorState: Sendable, Hashable {
         self.transferLimits = transferLimits
         self.finalizedVersion = finalizedVersion
         self.upgrade = nil
+        self.upgradeHistory = nil
         self.counters = MigrationCounters()
     }
 

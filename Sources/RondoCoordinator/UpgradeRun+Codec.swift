@@ -156,25 +156,25 @@ extension UpgradeRun {
         try reader.readBool(field: field) ? try reader.readString(bytesMax: bytesMax, field: field) : nil
     }
 
-    private static func writeNodes(_ nodes: [NodeID], into writer: inout StateWriter) {
+    static func writeNodes(_ nodes: [NodeID], into writer: inout StateWriter) {
         writer.write(UInt32(nodes.count))
         for node in nodes { writer.writeString(node.rawValue) }
     }
 
-    private static func readNodes(_ reader: inout StateReader) throws(CoordinatorStateDecodeError) -> [NodeID] {
+    static func readNodes(_ reader: inout StateReader) throws(CoordinatorStateDecodeError) -> [NodeID] {
         let count = try reader.readCount(max: nodesMax, itemBytesMin: 5, field: "upgrade nodes")
         var nodes: [NodeID] = []
         for _ in 0..<count { nodes.append(try readNode(&reader)) }
         return nodes
     }
 
-    private static func readNode(_ reader: inout StateReader) throws(CoordinatorStateDecodeError) -> NodeID {
+    static func readNode(_ reader: inout StateReader) throws(CoordinatorStateDecodeError) -> NodeID {
         let raw = try reader.readString(bytesMax: 64, field: "node id")
         guard let node = NodeID(raw) else { throw .fieldOutOfRange(field: "node id", value: raw.utf8.count) }
         return node
     }
 
-    private static func readEnum<Value: RawRepresentable>(
+    static func readEnum<Value: RawRepresentable>(
         _ reader: inout StateReader, _: Value.Type, field: String
     ) throws(CoordinatorStateDecodeError) -> Value where Value.RawValue == UInt8 {
         let raw = try reader.read(UInt8.self)

@@ -58,6 +58,9 @@ public struct UpgradeRun: Sendable, Hashable {
     /// The coordinator's transfer counters when the upgrade started: moved = now - baseline.
     public internal(set) var baselineTransfers: UInt64
     public internal(set) var baselineBytes: UInt64
+    /// Each batch's step timings, newest last, at most `historyBatchesMax` (UpgradeRun+History).
+    /// Persisted in a section of its own (`historySlot`), not in `slot`.
+    public internal(set) var history: [UpgradeBatchRecord] = []
 
     public var currentBatch: [NodeID] { batchIndex < batches.count ? batches[batchIndex] : [] }
     public var nodesTotal: Int { batches.reduce(0) { $0 + $1.count } }
@@ -90,6 +93,7 @@ public struct UpgradeRun: Sendable, Hashable {
     }
 
     mutating func enter(_ next: UpgradeStep, now: Int64) {
+        recordStep(next, now: now)
         step = next
         stepStartedAtMilliseconds = now
         stepDeadlineMilliseconds = now + timeout(of: next)

@@ -23,8 +23,16 @@ public struct UpgradeStatus: Sendable, Hashable, CustomStringConvertible {
     /// From the pace of the batches done so far; nil before the first batch is done.
     public let etaMilliseconds: Int64?
     public let stepDeadlineInMilliseconds: Int64
+    /// Each batch's step timings so far (`UpgradeRun.history`).
+    public let history: [UpgradeBatchRecord]
+    /// The clock `history` is read against: the upgrade's start, and now.
+    let startedAtMilliseconds: Int64
+    let nowMilliseconds: Int64
 
     static let barWidth = 30
+    /// Batches the text form lists (the newest); the JSON form has every recorded one.
+    static let historyLinesMax = 20
+    static let historyColumns: [UpgradeStep] = [.preflight, .release, .restart, .returning, .healthGate]
 
     init(run: UpgradeRun, nowMilliseconds now: Int64, vnodesMoved: UInt64, bytesMoved: UInt64) {
         outcome = run.outcome
@@ -54,6 +62,9 @@ public struct UpgradeStatus: Sendable, Hashable, CustomStringConvertible {
             etaMilliseconds = run.isRunning ? nil : 0
         }
         stepDeadlineInMilliseconds = max(0, run.stepDeadlineMilliseconds - now)
+        history = run.history
+        startedAtMilliseconds = run.startedAtMilliseconds
+        nowMilliseconds = now
     }
 
     /// `[#########.....................] 1/3 nodes`
@@ -76,7 +87,37 @@ public struct UpgradeStatus: Sendable, Hashable, CustomStringConvertible {
         let rate = bytesPerSecond.map { "\($0) bytes/s" } ?? "unknown"
         let eta = etaMilliseconds.map { "\($0 / 1000) s" } ?? "unknown until the first batch is done"
         lines.append("moved: \(vnodesMoved) vnode copies, \(bytesMoved) bytes; rate \(rate); elapsed \(elapsedMilliseconds / 1000) s; ETA \(eta)")
+        lines.append(contentsOf: historyTable)
         return lines.joined(separator: "\n")
+    }
+
+    /// Seconds each batch spent in each step: `-` for a step it did not take, `…` after the
+    /// time of the step still running.
+    var historyTable: [String] {
+        guard !history.isEmpty else { return [] }
+        func cell(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        func seconds(_ milliseconds: Int64) -> String {
+            let tenths = (milliseconds + 50) / 100
+            return "\(tenths / 10).\(tenths % 10)"
+        }
+        var lines = ["batch  " + Self.historyColumns.map { cell("\($0)", 12) }.joined() + cell("total", 9) + "  nodes"]
+        let shown = history.suffix(Self.historyLinesMax)
+        if shown.count < history.count { lines.append("(\(history.count - shown.count) earlier batches not shown; --json has them)") }
+        for record in shown {
+            let running = record.doneAtMilliseconds == nil
+            var row = cell((record.direction == .rollback ? "r" : "") + "\(record.batchNumber)", 5) + "  "
+            for column in Self.historyColumns {
+                guard let index = record.steps.firstIndex(where: { $0.step == column }) else {
+                    row += cell("-", 12)
+                    continue
+                }
+                let isCurrent = running && index == record.steps.count - 1
+                row += cell(seconds(record.milliseconds(ofStepAt: index, now: nowMilliseconds)) + (isCurrent ? "…" : " ") + "s", 12)
+            }
+            row += cell(seconds(record.milliseconds(now: nowMilliseconds)) + (running ? "…" : " ") + "s", 9)
+            lines.append(row + "  " + record.nodes.map(\.rawValue).joined(separator: ","))
+        }
+        return lines
     }
 
     public var json: JSONValue {
@@ -100,6 +141,27 @@ public struct UpgradeStatus: Sendable, Hashable, CustomStringConvertible {
             ("bytesPerSecond", bytesPerSecond.map { .unsigned($0) } ?? .null),
             ("etaMilliseconds", etaMilliseconds.map { .integer($0) } ?? .null),
             ("stepDeadlineInMilliseconds", .integer(stepDeadlineInMilliseconds)),
+            ("batches", .array(history.map(historyJSON))),
+        ])
+    }
+
+    /// A batch's timings as offsets from the upgrade's start (the coordinator's clock is not
+    /// wall time): `startMilliseconds` and `milliseconds` per step, `doneMilliseconds` null
+    /// while the batch runs.
+    private func historyJSON(_ record: UpgradeBatchRecord) -> JSONValue {
+        .object([
+            ("batch", .integer(Int64(record.batchNumber))),
+            ("direction", .string(record.direction == .rollback ? "rollback" : "forward")),
+            ("nodes", .array(record.nodes.map { .string($0.rawValue) })),
+            ("steps", .array(record.steps.indices.map { index in
+                .object([
+                    ("step", .string(record.steps[index].step.description)),
+                    ("startMilliseconds", .integer(record.steps[index].atMilliseconds - startedAtMilliseconds)),
+                    ("milliseconds", .integer(record.milliseconds(ofStepAt: index, now: nowMilliseconds))),
+                ])
+            })),
+            ("doneMilliseconds", record.doneAtMilliseconds.map { .integer($0 - startedAtMilliseconds) } ?? .null),
+            ("milliseconds", .integer(record.milliseconds(now: nowMilliseconds))),
         ])
     }
 }

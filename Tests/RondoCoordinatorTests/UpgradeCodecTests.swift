@@ -14,6 +14,8 @@ final class UpgradeCodecTests: XCTestCase {
             stopRequest: .rollback(binaryPath: nil), outcome: .running, startedAtMilliseconds: 7, finishedAtMilliseconds: nil,
             nodesDone: 2, baselineTransfers: 11, baselineBytes: 12_345)
         run.enter(.restart, now: 1_000)
+        // The step timings travel in their own slot (`historySlot`, UpgradeHistoryTests).
+        run.history = []
         return run
     }
 
