@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RondoCluster
+import RondoCoordinator
 import RondoCore
 import RondoEngine
 import RondoNode
@@ -99,8 +100,11 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(help: "Outgoing vnode transfers this node runs at once.")
     var transferConcurrency = ClusterNodeConfiguration().transferConcurrency
 
-    @Option(help: "Bytes per second this node's outgoing transfers may send together.")
-    var transferBytesPerSecond = ClusterNodeConfiguration().transferBytesPerSecond
+    // The node's own ceiling under the coordinator's budget: by default the same as a new
+    // cluster's whole budget, so that the coordinator's orders decide (a lower default silently
+    // held every node to it: 1 MiB/s made a 5-node demo upgrade take ~7 minutes).
+    @Option(help: "Bytes per second this node's outgoing transfers may send together (a ceiling under the coordinator's cluster-wide budget; default: that budget's default).")
+    var transferBytesPerSecond = Int(TransferLimits.default.bytesPerSecond)
 
     @Option(help: "Uncompressed bytes per vnode transfer batch. Smaller batches hold the node's cluster loop for less time (lower latency for requests during a migration); larger ones cost less per byte.")
     var transferBatchBytes = TransferSourceConfiguration.batchBytesDefault
