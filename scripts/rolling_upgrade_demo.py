@@ -15,7 +15,6 @@ import argparse
 import bisect
 import json
 import os
-import platform
 import shutil
 import signal
 import subprocess
@@ -28,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "integration"))
 
 from cluster import LocalCluster  # noqa: E402  (after the path tweak)
+from host_stats import cpu_model, cpu_ticks, load_average, steal_percent  # noqa: E402  (this script's folder)
 
 NODES = ["n1", "n2", "n3", "n4", "n5"]
 WINDOW_S = 10
@@ -95,38 +95,6 @@ def parse_args():
     return p.parse_args()
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def cpu_ticks():
-    """The machine's aggregate CPU ticks (/proc/stat "cpu" line: user nice system idle iowait irq
-    softirq steal), or None where there is no /proc."""
-    try:
-        with open("/proc/stat") as f:
-            fields = f.readline().split()
-        return [int(x) for x in fields[1:9]]
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def steal_percent(before, after):
-    """Share of CPU time the hypervisor gave to others between two cpu_ticks() readings: on a
-    virtual machine, time the demo's processes wanted and did not get, whatever they do."""
-    if not before or not after:
-        return None
-    delta = [b - a for a, b in zip(before, after)]
-    total = sum(delta)
-    return round(100.0 * delta[7] / total, 1) if total > 0 else None
-
-
 class StealSampler(threading.Thread):
     """cpu_ticks() once a second for the whole demo, so that the steal of any window (and second)
     can be told afterwards: this VM's steal comes in spells of seconds that a whole-phase average
@@ -156,13 +124,6 @@ class StealSampler(threading.Thread):
         if end <= begin:
             return None
         return steal_percent(self.samples[begin][1], self.samples[end][1])
-
-
-def load_average():
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
 
 
 class Demo:
