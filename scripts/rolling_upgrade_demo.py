@@ -40,6 +40,9 @@ P99_RATIO_MAX = 2.0
 # A window whose CPU steal stayed below this share is "quiet": the hypervisor took (almost) nothing
 # from the demo's processes; max_window_p99_ratio_quiet is the worst of those.
 QUIET_STEAL_PERCENT = 2.0
+# A second whose steal stayed under this is quiet: p99_ratio_quiet_seconds compares the upgrade's
+# quiet seconds with the steady state's, the host's share left out of both sides.
+QUIET_SECOND_STEAL_PERCENT = 1.0
 STATUS_POLL_S = 1.0
 UPGRADE_TIMEOUT_S = 1800
 BENCH_READY_TIMEOUT_S = 300
@@ -389,6 +392,18 @@ def latencies_between(ops, first, last):
     return [latency for _, latency in ops[begin:end]]
 
 
+def quiet_latencies(ops, points, first, last):
+    """Latencies of the operations meant to be sent in the seconds of (first, last] whose CPU steal
+    stayed under QUIET_SECOND_STEAL_PERCENT (`points` are the per-second timeline points, each
+    covering the second before its time)."""
+    result = []
+    for point in points:
+        steal = point.get("steal_percent")
+        if first < point["time"] - 1 and point["time"] <= last and steal is not None and steal < QUIET_SECOND_STEAL_PERCENT:
+            result.extend(latencies_between(ops, point["time"] - 1, point["time"]))
+    return result
+
+
 def window_p99s(ops, first, last):
     """(start, p99 µs) of every WINDOW_S-second window sliding by one second over (first, last]: the
     p99 of all the operations meant to be sent in the window, not a mean of per-second p99s."""
@@ -428,6 +443,9 @@ def analyse(args, demo, report, trace_ops, phases, machine, versions_after, star
     quiet = [w for w in p99s if w[2] is not None and w[2] < QUIET_STEAL_PERCENT]
     max_quiet = max(quiet) if quiet else None
     upgrade_p99 = percentile(latencies_between(trace_ops, upgrade_begin, upgrade_end), 0.99)
+    steady_quiet = quiet_latencies(trace_ops, points, demo.load_start + 2, upgrade_begin)
+    upgrade_quiet = quiet_latencies(trace_ops, points, upgrade_begin, upgrade_end)
+    steady_quiet_p99, upgrade_quiet_p99 = percentile(steady_quiet, 0.99), percentile(upgrade_quiet, 0.99)
     # The same statistic over the steady state's own windows: how far the host alone moves a
     # window's p99 from the steady p99, with no upgrade running (fewer windows than the upgrade's).
     steady_windows = window_p99s(trace_ops, demo.load_start + 2, upgrade_begin)
@@ -461,6 +479,14 @@ def analyse(args, demo, report, trace_ops, phases, machine, versions_after, star
         "steady_ops_per_second": round(steady_ops, 1),
         "steady_p99_us": steady_p99,
         "upgrade_p99_us": upgrade_p99,
+        "p99_ratio_quiet_seconds": round(upgrade_quiet_p99 / steady_quiet_p99, 4) if steady_quiet_p99 and upgrade_quiet else None,
+        "p99_ratio_quiet_seconds_definition": (f"a diagnostic: the p99 over the upgrade's seconds whose CPU steal stayed under "
+                                               f"{QUIET_SECOND_STEAL_PERCENT}% / the same over the steady state's (what the upgrade "
+                                               f"itself does, the hypervisor's share left out of both sides)"),
+        "quiet_seconds": {"steady": sum(1 for p in points if demo.load_start + 2 < p["time"] - 1 and p["time"] <= upgrade_begin
+                                        and p.get("steal_percent") is not None and p["steal_percent"] < QUIET_SECOND_STEAL_PERCENT),
+                          "upgrade": sum(1 for p in points if upgrade_begin < p["time"] - 1 and p["time"] <= upgrade_end
+                                         and p.get("steal_percent") is not None and p["steal_percent"] < QUIET_SECOND_STEAL_PERCENT)},
         "max_window_p99_ratio": round(max_p99[0], 4),
         "max_window_p99_definition": ("a diagnostic, stricter than the target: the worst p99 of a 10 s window (sliding by "
                                       "1 s) of the upgrade / the steady p99"),
@@ -629,7 +655,7 @@ def print_report(summary, timeline):
               f"{fmt2(n['health_gate_seconds']):>13}  {fmt2(n['total_seconds']):>7}")
     print()
     for key in ("lost_writes", "client_errors", "stale_reads", "corrupt_values", "keys_checked", "retries", "resets",
-                "timeouts", "steady_ops_per_second", "steady_p99_us", "upgrade_p99_us", "p99_ratio",
+                "timeouts", "steady_ops_per_second", "steady_p99_us", "upgrade_p99_us", "p99_ratio", "p99_ratio_quiet_seconds", "quiet_seconds",
                 "min_window_throughput_ratio", "max_window_p99_ratio", "max_window_steal_percent", "max_window_p99_ratio_quiet",
                 "quiet_windows", "windows", "steady_worst_window_p99_ratio", "steady_windows",
                 "coordinator_restart_seconds", "node_upgrade_seconds", "total_seconds"):
