@@ -32,6 +32,7 @@ public struct UpgradeStatus: Sendable, Hashable, CustomStringConvertible {
     static let barWidth = 30
     /// Batches the text form lists (the newest); the JSON form has every recorded one.
     static let historyLinesMax = 20
+    static let historyNodesShownMax = 4
     static let historyColumns: [UpgradeStep] = [.preflight, .release, .restart, .returning, .healthGate]
 
     init(run: UpgradeRun, nowMilliseconds now: Int64, vnodesMoved: UInt64, bytesMoved: UInt64) {
@@ -115,7 +116,10 @@ public struct UpgradeStatus: Sendable, Hashable, CustomStringConvertible {
                 row += cell(seconds(record.milliseconds(ofStepAt: index, now: nowMilliseconds)) + (isCurrent ? "…" : " ") + "s", 12)
             }
             row += cell(seconds(record.milliseconds(now: nowMilliseconds)) + (running ? "…" : " ") + "s", 9)
-            lines.append(row + "  " + record.nodes.map(\.rawValue).joined(separator: ","))
+            // A line per batch stays a line: an atomic half of a large cluster is named by its first nodes.
+            let named = record.nodes.prefix(Self.historyNodesShownMax).map(\.rawValue).joined(separator: ",")
+            let more = record.nodes.count > Self.historyNodesShownMax ? " +\(record.nodes.count - Self.historyNodesShownMax) more" : ""
+            lines.append(row + "  " + named + more)
         }
         return lines
     }

@@ -140,6 +140,21 @@ final class UpgradeHistoryTests: XCTestCase {
         XCTAssertEqual(cluster.upgrade?.history.first.map(steps), [.restart], "recorded again from the resumed step")
     }
 
+    func testTheTextNamesALargeBatchByItsFirstNodes() throws {
+        var cluster = CoordinatorHarness(replicas: 2)
+        cluster.formCluster(10)
+        guard case .upgradeStatus = cluster.ctl(.upgradeStart(H.request(strategy: .atomic))) else {
+            return XCTFail("start refused: \(cluster.lastReply!)")
+        }
+        guard case .upgradeStatus(let status) = cluster.ctl(.upgradeStatus) else { return XCTFail("no status") }
+        XCTAssertEqual(status.history.last?.nodes.count, 5)
+        let row = try XCTUnwrap(status.description.split(separator: "\n").last)
+        XCTAssertTrue(row.hasSuffix(" +1 more"), String(row))
+        let named = try XCTUnwrap(row.split(separator: " ").dropLast(2).last)
+        XCTAssertEqual(named.split(separator: ",").count, 4, String(row))
+        XCTAssertTrue(status.json.description.contains("\"nodes\":[\"\(status.history.last!.nodes.map(\.rawValue).joined(separator: "\",\""))\"]"))
+    }
+
     func testTheHistoryKeepsItsNewestBatches() {
         var run = UpgradeRun(
             request: H.request(), direction: .forward, rollbackBinaryPath: nil, originalVersions: [:],
