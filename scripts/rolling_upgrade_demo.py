@@ -392,16 +392,16 @@ def latencies_between(ops, first, last):
     return [latency for _, latency in ops[begin:end]]
 
 
-def quiet_latencies(ops, points, first, last):
-    """Latencies of the operations meant to be sent in the seconds of (first, last] whose CPU steal
-    stayed under QUIET_SECOND_STEAL_PERCENT (`points` are the per-second timeline points, each
-    covering the second before its time)."""
-    result = []
-    for point in points:
-        steal = point.get("steal_percent")
-        if first < point["time"] - 1 and point["time"] <= last and steal is not None and steal < QUIET_SECOND_STEAL_PERCENT:
-            result.extend(latencies_between(ops, point["time"] - 1, point["time"]))
-    return result
+def quiet_seconds(points, first, last):
+    """The per-second timeline points of (first, last] (each covers the second before its time)
+    whose CPU steal stayed under QUIET_SECOND_STEAL_PERCENT."""
+    return [p for p in points if first < p["time"] - 1 and p["time"] <= last
+            and p.get("steal_percent") is not None and p["steal_percent"] < QUIET_SECOND_STEAL_PERCENT]
+
+
+def quiet_latencies(ops, seconds):
+    """Latencies of the operations meant to be sent in those seconds."""
+    return [latency for point in seconds for latency in latencies_between(ops, point["time"] - 1, point["time"])]
 
 
 def window_p99s(ops, first, last):
@@ -443,8 +443,10 @@ def analyse(args, demo, report, trace_ops, phases, machine, versions_after, star
     quiet = [w for w in p99s if w[2] is not None and w[2] < QUIET_STEAL_PERCENT]
     max_quiet = max(quiet) if quiet else None
     upgrade_p99 = percentile(latencies_between(trace_ops, upgrade_begin, upgrade_end), 0.99)
-    steady_quiet = quiet_latencies(trace_ops, points, demo.load_start + 2, upgrade_begin)
-    upgrade_quiet = quiet_latencies(trace_ops, points, upgrade_begin, upgrade_end)
+    steady_quiet_seconds = quiet_seconds(points, demo.load_start + 2, upgrade_begin)
+    upgrade_quiet_seconds = quiet_seconds(points, upgrade_begin, upgrade_end)
+    steady_quiet = quiet_latencies(trace_ops, steady_quiet_seconds)
+    upgrade_quiet = quiet_latencies(trace_ops, upgrade_quiet_seconds)
     steady_quiet_p99, upgrade_quiet_p99 = percentile(steady_quiet, 0.99), percentile(upgrade_quiet, 0.99)
     # The same statistic over the steady state's own windows: how far the host alone moves a
     # window's p99 from the steady p99, with no upgrade running (fewer windows than the upgrade's).
@@ -483,10 +485,7 @@ def analyse(args, demo, report, trace_ops, phases, machine, versions_after, star
         "p99_ratio_quiet_seconds_definition": (f"a diagnostic: the p99 over the upgrade's seconds whose CPU steal stayed under "
                                                f"{QUIET_SECOND_STEAL_PERCENT}% / the same over the steady state's (what the upgrade "
                                                f"itself does, the hypervisor's share left out of both sides)"),
-        "quiet_seconds": {"steady": sum(1 for p in points if demo.load_start + 2 < p["time"] - 1 and p["time"] <= upgrade_begin
-                                        and p.get("steal_percent") is not None and p["steal_percent"] < QUIET_SECOND_STEAL_PERCENT),
-                          "upgrade": sum(1 for p in points if upgrade_begin < p["time"] - 1 and p["time"] <= upgrade_end
-                                         and p.get("steal_percent") is not None and p["steal_percent"] < QUIET_SECOND_STEAL_PERCENT)},
+        "quiet_seconds": {"steady": len(steady_quiet_seconds), "upgrade": len(upgrade_quiet_seconds)},
         "max_window_p99_ratio": round(max_p99[0], 4),
         "max_window_p99_definition": ("a diagnostic, stricter than the target: the worst p99 of a 10 s window (sliding by "
                                       "1 s) of the upgrade / the steady p99"),
