@@ -94,6 +94,19 @@ final class UpgradeSimulationTests: XCTestCase {
         let seed = cluster.configuration.seed
         XCTAssertEqual(status?.outcome, outcome, "seed \(seed): \(status?.description ?? "no status")", file: file, line: line)
         XCTAssertNil(status?.pausedReason, "seed \(seed)", file: file, line: line)
+        guard outcome == .completed, let status else { return }
+        // Each batch's step timings, through whatever faults and coordinator restarts the run met:
+        // every batch recorded once, done, its steps in the procedure's order and time.
+        let order: [UpgradeStep] = [.preflight, .release, .restart, .returning, .healthGate]
+        let forward = status.history.filter { $0.direction == .forward }
+        XCTAssertEqual(forward.map(\.batchNumber), Array(1...max(1, status.batchCount)), "seed \(seed): \(status)", file: file, line: line)
+        for record in forward {
+            XCTAssertNotNil(record.doneAtMilliseconds, "seed \(seed): batch \(record.batchNumber)", file: file, line: line)
+            let indices = record.steps.map { order.firstIndex(of: $0.step)! }
+            XCTAssertEqual(indices, indices.sorted(), "seed \(seed): batch \(record.batchNumber) steps \(record.steps)", file: file, line: line)
+            let times = record.steps.map(\.atMilliseconds) + [record.doneAtMilliseconds ?? .max]
+            XCTAssertEqual(times, times.sorted(), "seed \(seed): batch \(record.batchNumber) times", file: file, line: line)
+        }
     }
 
     private func assertEveryNode(
