@@ -72,7 +72,8 @@ public struct Coordinator: Sendable {
         announceActiveVersionIfChanged(&actions)
         if upgradeRun != upgradeBefore {
             state.upgrade = upgradeRun?.slot
-            state.upgradeHistory = upgradeRun?.historySlot
+            // Most events change the run (acks, returns) but not its timings: not encoded again then.
+            if upgradeRun?.history != upgradeBefore?.history { state.upgradeHistory = upgradeRun?.historySlot }
         }
         if state.durable != before { actions.insert(.persist(state), at: 0) }
         if configuration.checksInvariants {
