@@ -72,7 +72,7 @@ extension UpgradeRun {
                 let batchNumber = Int(try reader.read(UInt32.self))
                 let nodes = try readNodes(&reader)
                 let stepCount = Int(try reader.read(UInt8.self))
-                guard stepCount <= 5 else { throw .fieldOutOfRange(field: "upgrade history steps", value: stepCount) }
+                guard stepCount <= UpgradeStep.allCases.count else { throw .fieldOutOfRange(field: "upgrade history steps", value: stepCount) }
                 var steps: [UpgradeBatchRecord.StepStart] = []
                 for _ in 0..<stepCount {
                     let step = try readEnum(&reader, UpgradeStep.self, field: "upgrade history step")

@@ -33,7 +33,6 @@ public struct UpgradeStatus: Sendable, Hashable, CustomStringConvertible {
     /// Batches the text form lists (the newest); the JSON form has every recorded one.
     static let historyLinesMax = 20
     static let historyNodesShownMax = 4
-    static let historyColumns: [UpgradeStep] = [.preflight, .release, .restart, .returning, .healthGate]
 
     init(run: UpgradeRun, nowMilliseconds now: Int64, vnodesMoved: UInt64, bytesMoved: UInt64) {
         outcome = run.outcome
@@ -101,13 +100,13 @@ public struct UpgradeStatus: Sendable, Hashable, CustomStringConvertible {
             let tenths = (milliseconds + 50) / 100
             return "\(tenths / 10).\(tenths % 10)"
         }
-        var lines = ["batch  " + Self.historyColumns.map { cell("\($0)", 12) }.joined() + cell("total", 9) + "  nodes"]
+        var lines = ["batch  " + UpgradeStep.allCases.map { cell("\($0)", 12) }.joined() + cell("total", 9) + "  nodes"]
         let shown = history.suffix(Self.historyLinesMax)
         if shown.count < history.count { lines.append("(\(history.count - shown.count) earlier batches not shown; --json has them)") }
         for record in shown {
             let running = record.doneAtMilliseconds == nil
             var row = cell((record.direction == .rollback ? "r" : "") + "\(record.batchNumber)", 5) + "  "
-            for column in Self.historyColumns {
+            for column in UpgradeStep.allCases {
                 guard let index = record.steps.firstIndex(where: { $0.step == column }) else {
                     row += cell("-", 12)
                     continue

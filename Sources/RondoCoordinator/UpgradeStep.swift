@@ -1,5 +1,6 @@
 /// Where a batch of a rolling upgrade is. Each step has a deadline (`UpgradeLimits`).
-public enum UpgradeStep: UInt8, Sendable, Hashable, CustomStringConvertible {
+/// `allCases` is the procedure's order.
+public enum UpgradeStep: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Waiting until every member is connected, no vnode is under-replicated, no membership
     /// change is pending and the remaining nodes can hold every vnode.
     case preflight = 1

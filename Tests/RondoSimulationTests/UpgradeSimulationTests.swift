@@ -97,7 +97,7 @@ final class UpgradeSimulationTests: XCTestCase {
         guard outcome == .completed, let status else { return }
         // Each batch's step timings, through whatever faults and coordinator restarts the run met:
         // every batch recorded once, done, its steps in the procedure's order and time.
-        let order: [UpgradeStep] = [.preflight, .release, .restart, .returning, .healthGate]
+        let order = UpgradeStep.allCases
         let forward = status.history.filter { $0.direction == .forward }
         XCTAssertEqual(forward.map(\.batchNumber), Array(1...max(1, status.batchCount)), "seed \(seed): \(status)", file: file, line: line)
         for record in forward {
