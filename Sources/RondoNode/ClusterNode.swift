@@ -134,7 +134,8 @@ public final class ClusterNode {
     /// The applied sequence of a copy held as a replica (not as primary, not being filled).
     public func replicaAppliedThrough(of vnode: Int) -> UInt64? { appliers[vnode]?.appliedThrough }
 
-    /// Entries of resigned primaries' logs not freed yet.
+    /// Entries of resigned primaries' logs not freed yet; slots the log had already released (its
+    /// dropped prefix, not compacted away) count too, though they hold no buffer.
     public var retiredLogEntryCount: Int { retiredLogs.reduce(0) { $0 + $1.count } }
 
     /// Outgoing or incoming copies under way.
