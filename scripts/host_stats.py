@@ -1,8 +1,8 @@
 """What the host gave a benchmark: its CPU model, the CPU steal between two readings of
-/proc/stat, and the load average. On this project's shared virtual machines a figure means little
-without them: the hypervisor takes CPU from the guest in spells (steal), and other work competes
-for the same cores (load). Standard library only; used by scripts/rolling_upgrade_demo.py and
-scripts/bench-cluster.
+/proc/stat, the load average, and a process's CPU time. On this project's shared virtual machines
+a figure means little without them: the hypervisor takes CPU from the guest in spells (steal), and
+other work competes for the same cores (load). Standard library only; used by
+scripts/rolling_upgrade_demo.py, bench-cluster, bench-node, bench-node-cpu and entry-syscalls.
 """
 import os
 import platform
@@ -47,3 +47,12 @@ def load_average():
         return [round(x, 2) for x in os.getloadavg()]
     except OSError:
         return None
+
+
+def process_cpu_seconds(pid):
+    """(user, system) CPU seconds a process and its threads have used so far (/proc/<pid>/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # After the command name: state is field 3, utime 14 and stime 15 (1-based) of the full line.
+    ticks = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / ticks, int(fields[12]) / ticks
